@@ -1,0 +1,15 @@
+# Production image: gunicorn (web), celery worker and beat share it. Built by docker-compose.yml.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+RUN useradd --create-home --uid 1000 annotator
+COPY requirements.lock pyproject.toml ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+COPY . .
+RUN python -m annotator.lib.compilemessages \
+ && SECRET_KEY=build-only DEBUG=0 DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
+    python manage.py collectstatic --noinput \
+ && mkdir -p /data/exports /data/media && chown -R annotator /data
+USER annotator
+EXPOSE 8000
+CMD ["gunicorn", "annotator.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.articles.models import Article
+
+
+class CandidacyBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    candidate = serializers.CharField(source="candidate.full_name")
+    election = serializers.CharField(source="election.name")
+    party = serializers.CharField(source="party.short_name", default=None)
+
+
+class ArticleListOutputSerializer(serializers.ModelSerializer):
+    candidacies = CandidacyBriefSerializer(many=True, read_only=True)
+    url = serializers.URLField(read_only=True)
+    page = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "title", "outlet", "author", "kind", "url", "published_on", "language", "status",
+            "text_sha256", "candidacies", "version", "created", "modified", "page",
+        ]
+
+    def get_page(self, obj: Article) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class ArticleDetailOutputSerializer(ArticleListOutputSerializer):
+    class Meta(ArticleListOutputSerializer.Meta):
+        fields = [*ArticleListOutputSerializer.Meta.fields, "text"]

@@ -1,0 +1,79 @@
+"""API plumbing shared by every app: one error shape, pagination, version/ETag helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from annotator.lib.errors import DomainError
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def error_body(code: str, detail: str, fields: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    return {"error": code, "detail": detail, "fields": fields or {}, **extra}
+
+
+def _first_message(fields: Any) -> str:
+    if isinstance(fields, dict):
+        for key, value in fields.items():
+            message = _first_message(value)
+            if message:
+                return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
+    if isinstance(fields, list) and fields:
+        return _first_message(fields[0])
+    return str(fields) if fields else ""
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map domain and framework errors to `{"error": code, "detail": message, "fields": {}}`."""
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.detail, exc.fields, **exc.extra), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(error_body("invalid", _first_message(fields), fields), status=400)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body("invalid", _first_message(fields) or "Invalid input.", fields)
+    elif isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        response.data = error_body(code, str(exc.detail))
+    return response
+
+
+def parse_expected_version(request: Request, body_version: Any) -> int | None:
+    """The version a write is based on: `If-Match: "<n>"` header, else the body's `version`."""
+    header = request.headers.get("If-Match", "").strip()
+    raw: Any = header.removeprefix("W/").strip('"') if header else body_version
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError) as exc:
+        raise exceptions.ValidationError({"version": ["version must be an integer."]}) from exc
+
+
+def etag_for(version: int) -> str:
+    return f'"{version}"'
+
+
+__all__ = ["Pagination", "error_body", "etag_for", "exception_handler", "parse_expected_version", "status"]

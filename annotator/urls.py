@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from annotator import health
+from annotator.lib.auth_api import ObtainTokenView
+
+api_patterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("annotator.articles.api.urls")),
+    path("", include("annotator.annotations.api.urls")),
+    path("", include("annotator.review.api.urls")),
+    path("", include("annotator.exports.api.urls")),
+    path("", include("proposals.api.urls")),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="articles:list", permanent=False), name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("api/", include((api_patterns, "api"))),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("annotator.articles.urls")),
+    path("", include("annotator.annotations.urls")),
+    path("", include("annotator.review.urls")),
+    path("", include("annotator.exports.urls")),
+    path("", include("proposals.urls")),
+]
+
+admin.site.site_header = "Annotator"
+admin.site.site_title = "Annotator"
+admin.site.index_title = "Modération"
+

@@ -1,0 +1,23 @@
+"""factory_boy factories. One module per domain; import from here."""
+
+from tests.factories.core import (
+    ArticleFactory,
+    CandidacyFactory,
+    CandidateFactory,
+    ElectionFactory,
+    PartyFactory,
+    ProposalFactory,
+    UserFactory,
+    theme,
+)
+
+__all__ = [
+    "ArticleFactory",
+    "CandidacyFactory",
+    "CandidateFactory",
+    "ElectionFactory",
+    "PartyFactory",
+    "ProposalFactory",
+    "UserFactory",
+    "theme",
+]

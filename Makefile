@@ -36,7 +36,7 @@ browser: ## Install Debian's Chromium for the browser tests when missing
 	  else echo "warning: no chromium and no apt-get; browser tests will fail"; fi; }
 
 run: install ## Migrate, load the seed corpus and demo users, run web + worker + beat
-	$(WITH_SERVICES) $(PY) manage.py devrun
+	DEBUG=$${DEBUG:-1} $(WITH_SERVICES) $(PY) manage.py devrun
 
 test: install browser ## Run the whole test suite (real PostgreSQL, Redis, Celery worker, Chromium)
 	$(WITH_SERVICES) $(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)

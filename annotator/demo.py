@@ -8,9 +8,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from annotator.lib import roles
+from annotator.lib.roles import sync_groups
 
 DEMO_USERS: list[tuple[str, str | None, str]] = [
     ("factchecker", roles.FACT_CHECKER, "Camille Martin"),
@@ -51,6 +52,8 @@ def create_demo_users(password: str) -> list[str]:
         user.is_superuser = username == "admin"
         user.save()
         if role:
+            if not Group.objects.filter(name=role).exists():
+                sync_groups(Group, Permission)
             user.groups.set([Group.objects.get(name=role)])
         if new:
             created.append(username)

@@ -14,6 +14,7 @@ from django.db import transaction
 from annotator.articles.models import Article, sha256_text
 from annotator.articles.services import article_import
 from proposals.models import Candidacy, Candidate, Election, Party, Proposal, Theme
+from proposals.taxonomy import load_themes
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -34,12 +35,19 @@ def read_seed(path: Path | None = None) -> dict[str, Any]:
 def load_seed(path: Path | None = None) -> SeedReport:
     """Create what is missing of the seed data; never duplicates, never overwrites edits."""
     seed = read_seed(path)
-    created = dict.fromkeys(["elections", "parties", "candidates", "candidacies", "articles", "proposals"], 0)
+    created = dict.fromkeys(
+        ["elections", "parties", "candidates", "candidacies", "articles", "proposals"], 0
+    )
 
     elections = {}
     for row in seed["elections"]:
         obj, new = Election.objects.get_or_create(
-            key=row["key"], defaults={"name": row["name"], "date": dt.date.fromisoformat(row["date"]), "kind": row["kind"]}
+            key=row["key"],
+            defaults={
+                "name": row["name"],
+                "date": dt.date.fromisoformat(row["date"]),
+                "kind": row["kind"],
+            },
         )
         elections[row["key"]] = obj
         created["elections"] += new
@@ -53,7 +61,8 @@ def load_seed(path: Path | None = None) -> SeedReport:
     candidates = {}
     for row in seed["candidates"]:
         obj, new = Candidate.objects.get_or_create(
-            key=row["key"], defaults={"first_name": row["first_name"], "last_name": row["last_name"]}
+            key=row["key"],
+            defaults={"first_name": row["first_name"], "last_name": row["last_name"]},
         )
         candidates[row["key"]] = obj
         created["candidates"] += new
@@ -83,12 +92,16 @@ def load_seed(path: Path | None = None) -> SeedReport:
             author=row.get("author", ""),
             kind=row["kind"],
             url=row.get("url", ""),
-            published_on=dt.date.fromisoformat(row["published_on"]) if row.get("published_on") else None,
+            published_on=dt.date.fromisoformat(row["published_on"])
+            if row.get("published_on")
+            else None,
             language=row.get("language", "fr"),
             candidacies=[candidacies[key] for key in row.get("candidacies", [])],
         )
         created["articles"] += 1
 
+    if not Theme.objects.exists():  # a flushed test database has lost the migration's rows
+        load_themes(Theme)
     themes = {theme.code: theme for theme in Theme.objects.all()}
     for row in seed["proposals"]:
         if Proposal.objects.filter(slug=row["slug"]).exists():

@@ -22,7 +22,11 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="articles:list", permanent=False), name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include((api_patterns, "api"))),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -36,4 +40,3 @@ urlpatterns = [
 admin.site.site_header = "Annotator"
 admin.site.site_title = "Annotator"
 admin.site.index_title = "Modération"
-

@@ -79,7 +79,9 @@ class Candidacy(models.Model):
         verbose_name = _("candidacy")
         verbose_name_plural = _("candidacies")
         constraints = [
-            models.UniqueConstraint(fields=["candidate", "election"], name="candidacy_unique_per_election"),
+            models.UniqueConstraint(
+                fields=["candidate", "election"], name="candidacy_unique_per_election"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +121,9 @@ class Proposal(models.Model):
     """A campaign promise of one candidacy. Passages of articles link to it through annotations."""
 
     candidacy = models.ForeignKey(Candidacy, on_delete=models.PROTECT, related_name="proposals")
-    primary_theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="primary_proposals")
+    primary_theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="primary_proposals"
+    )
     secondary_themes = models.ManyToManyField(Theme, related_name="secondary_proposals", blank=True)
     title = models.CharField(_("title"), max_length=200)
     statement = models.TextField(_("statement"))
@@ -141,7 +145,9 @@ class Proposal(models.Model):
         verbose_name_plural = _("proposals")
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="proposal_title_not_empty"),
-            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="proposal_not_merged_into_self"),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")), name="proposal_not_merged_into_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -173,7 +179,9 @@ class FeasibilityRating(models.Model):
     """One rater's ex-ante judgement of a proposal. One per rater per proposal."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ratings")
-    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings")
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings"
+    )
     feasibility = models.CharField(_("feasibility"), max_length=20, choices=Feasibility.choices)
     obstacles = models.JSONField(_("obstacles"), default=dict, blank=True)
     importance = models.CharField(_("importance"), max_length=10, choices=Level.choices)
@@ -190,12 +198,18 @@ class FeasibilityRating(models.Model):
         verbose_name = _("feasibility rating")
         verbose_name_plural = _("feasibility ratings")
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "rater"], name="rating_one_per_rater_per_proposal"),
+            models.UniqueConstraint(
+                fields=["proposal", "rater"], name="rating_one_per_rater_per_proposal"
+            ),
             models.CheckConstraint(
                 condition=Q(feasibility__in=Feasibility.values), name="rating_feasibility_valid"
             ),
-            models.CheckConstraint(condition=Q(importance__in=Level.values), name="rating_importance_valid"),
-            models.CheckConstraint(condition=Q(confidence__in=Level.values), name="rating_confidence_valid"),
+            models.CheckConstraint(
+                condition=Q(importance__in=Level.values), name="rating_importance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__in=Level.values), name="rating_confidence_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +222,9 @@ class Verdict(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="verdicts")
     feasibility = models.CharField(_("feasibility"), max_length=20, choices=Feasibility.choices)
     summary = models.TextField(_("public summary"))
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(auto_now_add=True)
     ratings_snapshot = models.JSONField(_("ratings it was based on"), default=list, blank=True)
     is_current = models.BooleanField(default=True)
@@ -220,7 +236,9 @@ class Verdict(models.Model):
         verbose_name_plural = _("verdicts")
         constraints = [
             models.UniqueConstraint(
-                fields=["proposal"], condition=Q(is_current=True), name="verdict_one_current_per_proposal"
+                fields=["proposal"],
+                condition=Q(is_current=True),
+                name="verdict_one_current_per_proposal",
             ),
             models.CheckConstraint(condition=~Q(summary=""), name="verdict_summary_not_empty"),
         ]

@@ -29,6 +29,8 @@ def proposal_list_for(*, actor: Any) -> QuerySet[Proposal]:
     """Live proposals (merged duplicates excluded), with what a list row shows."""
     return (
         Proposal.objects.filter(merged_into__isnull=True)
-        .select_related("candidacy__candidate", "candidacy__election", "candidacy__party", "primary_theme")
+        .select_related(
+            "candidacy__candidate", "candidacy__election", "candidacy__party", "primary_theme"
+        )
         .prefetch_related("secondary_themes")
     )

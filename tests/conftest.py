@@ -65,4 +65,3 @@ def celery_worker_app(transactional_db) -> Iterator[object]:  # type: ignore[no-
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-

@@ -23,11 +23,15 @@ class Annotation(models.Model):
         REJECTED = "rejected", _("Rejected")
         ORPHANED = "orphaned", _("Orphaned")
 
-    article = models.ForeignKey("articles.Article", on_delete=models.PROTECT, related_name="annotations")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="annotations"
+    )
     revision = models.ForeignKey(
         "articles.ArticleRevision", on_delete=models.PROTECT, related_name="annotations"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
     # W3C TextQuoteSelector
     exact = models.TextField(_("exact quote"))
     prefix = models.CharField(_("prefix"), max_length=CONTEXT_LENGTH, blank=True)
@@ -38,7 +42,9 @@ class Annotation(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
     proposals = models.ManyToManyField("proposals.Proposal", related_name="annotations", blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     # The status the annotation had before it was orphaned, restored when re-attached.
     status_before_orphan = models.CharField(max_length=20, choices=Status.choices, blank=True)
     is_locked = models.BooleanField(_("locked"), default=False)
@@ -58,13 +64,25 @@ class Annotation(models.Model):
         verbose_name = _("annotation")
         verbose_name_plural = _("annotations")
         constraints = [
-            models.CheckConstraint(condition=Q(start__gte=0) & Q(end__gt=F("start")), name="annotation_offsets_ordered"),
             models.CheckConstraint(
-                condition=Q(end__lte=F("start") + MAX_PASSAGE_LENGTH), name="annotation_passage_max_length"
+                condition=Q(start__gte=0) & Q(end__gt=F("start")), name="annotation_offsets_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__lte=F("start") + MAX_PASSAGE_LENGTH),
+                name="annotation_passage_max_length",
             ),
             models.CheckConstraint(condition=~Q(exact=""), name="annotation_exact_not_empty"),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted", "approved", "changes_requested", "rejected", "orphaned"]),
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "approved",
+                        "changes_requested",
+                        "rejected",
+                        "orphaned",
+                    ]
+                ),
                 name="annotation_status_valid",
             ),
         ]
@@ -81,6 +99,3 @@ class Annotation(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.hidden_at is None and self.deleted_at is None
-
-
-

@@ -36,7 +36,9 @@ class Article(models.Model):
     language = models.CharField(_("language"), max_length=8, default="fr")
     text = models.TextField(_("text"))
     text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64, unique=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED
+    )
     candidacies = models.ManyToManyField("proposals.Candidacy", related_name="articles", blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -52,7 +54,10 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="article_text_not_empty"),
-            models.CheckConstraint(condition=Q(status__in=["draft", "published", "archived"]), name="article_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "archived"]),
+                name="article_status_valid",
+            ),
         ]
         indexes = [models.Index(fields=["status", "-published_on"], name="article_status_date_idx")]
 

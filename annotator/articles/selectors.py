@@ -32,7 +32,13 @@ def article_list_for(*, actor: Any) -> QuerySet[Article]:
 
 def article_get_for(*, actor: Any, article_id: int) -> Article:
     """The article if the actor may see it; raises Article.DoesNotExist (a 404) otherwise."""
-    return Article.objects.filter(article_visible_q(actor)).prefetch_related(
-        Prefetch("candidacies", queryset=Candidacy.objects.select_related("candidate", "election", "party"))
-    ).get(pk=article_id)
-
+    return (
+        Article.objects.filter(article_visible_q(actor))
+        .prefetch_related(
+            Prefetch(
+                "candidacies",
+                queryset=Candidacy.objects.select_related("candidate", "election", "party"),
+            )
+        )
+        .get(pk=article_id)
+    )

@@ -30,7 +30,9 @@ def decode_source(raw: bytes, *, name: str = "") -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceDecodeError(
-            label + _("the file is not valid UTF-8 (byte %(pos)d); convert it to UTF-8 first.") % {"pos": exc.start}
+            label
+            + _("the file is not valid UTF-8 (byte %(pos)d); convert it to UTF-8 first.")
+            % {"pos": exc.start}
         ) from exc
     return text.removeprefix("\ufeff")
 
@@ -57,9 +59,13 @@ def article_import(
     if not text.strip():
         raise InvalidInputError(_("The text is empty."), fields={"text": [_("The text is empty.")]})
     if not title.strip():
-        raise InvalidInputError(_("A title is required."), fields={"title": [_("A title is required.")]})
+        raise InvalidInputError(
+            _("A title is required."), fields={"title": [_("A title is required.")]}
+        )
     if kind not in Article.Kind.values:
-        raise InvalidInputError(_("Unknown kind: %(kind)s.") % {"kind": kind}, fields={"kind": [kind]})
+        raise InvalidInputError(
+            _("Unknown kind: %(kind)s.") % {"kind": kind}, fields={"kind": [kind]}
+        )
     digest = sha256_text(text)
     existing = Article.objects.filter(text_sha256=digest).only("id", "title").first()
     if existing is not None:
@@ -81,7 +87,12 @@ def article_import(
             )
             article.candidacies.set(list(candidacies))
             ArticleRevision.objects.create(
-                article=article, number=1, text=text, text_sha256=digest, created_by=actor, note="import"
+                article=article,
+                number=1,
+                text=text,
+                text_sha256=digest,
+                created_by=actor,
+                note="import",
             )
     except IntegrityError as exc:
         # Lost a race with a concurrent import of the same text.
@@ -94,7 +105,8 @@ def article_import(
 
 def _duplicate(existing: Article) -> DuplicateError:
     return DuplicateError(
-        _("This text is already stored as article #%(id)d «%(title)s».") % {"id": existing.pk, "title": existing.title},
+        _("This text is already stored as article #%(id)d «%(title)s».")
+        % {"id": existing.pk, "title": existing.title},
         existing_id=existing.pk,
         existing_url=existing.get_absolute_url(),
     )

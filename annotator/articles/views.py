@@ -23,4 +23,6 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Article.DoesNotExist as exc:
         raise Http404 from exc
     paragraphs = [block for block in article.text.split("\n\n") if block.strip()]
-    return render(request, "articles/article_detail.html", {"article": article, "paragraphs": paragraphs})
+    return render(
+        request, "articles/article_detail.html", {"article": article, "paragraphs": paragraphs}
+    )

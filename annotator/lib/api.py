@@ -21,7 +21,9 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def error_body(code: str, detail: str, fields: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+def error_body(
+    code: str, detail: str, fields: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
     return {"error": code, "detail": detail, "fields": fields or {}, **extra}
 
 
@@ -39,9 +41,13 @@ def _first_message(fields: Any) -> str:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map domain and framework errors to `{"error": code, "detail": message, "fields": {}}`."""
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.detail, exc.fields, **exc.extra), status=exc.status_code)
+        return Response(
+            error_body(exc.code, exc.detail, exc.fields, **exc.extra), status=exc.status_code
+        )
     if isinstance(exc, DjangoValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response(error_body("invalid", _first_message(fields), fields), status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -76,4 +82,11 @@ def etag_for(version: int) -> str:
     return f'"{version}"'
 
 
-__all__ = ["Pagination", "error_body", "etag_for", "exception_handler", "parse_expected_version", "status"]
+__all__ = [
+    "Pagination",
+    "error_body",
+    "etag_for",
+    "exception_handler",
+    "parse_expected_version",
+    "status",
+]

@@ -29,7 +29,9 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ConfigurationError(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), not {value!r}")
+    raise ConfigurationError(
+        f"{name} must be a boolean (1/0, true/false, yes/no, on/off), not {value!r}"
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -92,5 +94,7 @@ def celery_url_from_redis_url(url: str) -> str:
         query = f"?{parts.query}" if parts.query else ""
         return f"redis+socket://{parts.path}{query}"
     if parts.scheme not in {"redis", "rediss"}:
-        raise ConfigurationError(f"REDIS_URL must be redis://, rediss:// or unix://, got {parts.scheme!r}")
+        raise ConfigurationError(
+            f"REDIS_URL must be redis://, rediss:// or unix://, got {parts.scheme!r}"
+        )
     return url

@@ -11,14 +11,20 @@ This module runs before Django is configured: it imports nothing from the projec
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import quote
+
+# platformdirs (a pgserver dependency) warns about XDG_RUNTIME_DIR on headless machines.
+warnings.filterwarnings("ignore", module="platformdirs")
+logging.getLogger("pgserver").setLevel(logging.CRITICAL)
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL = Path(os.environ.get("ANNOTATOR_LOCAL_DIR", ROOT / ".local")).resolve()
@@ -37,15 +43,11 @@ def _redis_socket() -> Path:
 
 def start_postgres() -> str:
     """Start (or reuse) the embedded cluster and return a DATABASE_URL for the app database."""
-    import warnings
-
-    # platformdirs (a pgserver dependency) warns about XDG_RUNTIME_DIR on headless machines.
-    warnings.filterwarnings("ignore", module="platformdirs")
     import pgserver
 
     LOCAL.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(PGDATA, cleanup_mode=None)
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")  # noqa: S608 - constant
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{DB_NAME}";')
     socket_dir = server.get_postmaster_info().socket_dir
@@ -59,7 +61,12 @@ def stop_postgres() -> None:
 
     # pgserver runs the cluster as a dedicated system user when we are root.
     user = "pgserver" if os.geteuid() == 0 else None
-    pg.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=PGDATA, user=user)
+    try:
+        pg.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=PGDATA, user=user)
+    except subprocess.CalledProcessError:
+        if (PGDATA / "postmaster.pid").exists():
+            raise  # still running and refusing to stop: say so
+        # Already stopped between our check and pg_ctl: nothing to do.
 
 
 def _redis_server_binary() -> str:
@@ -78,15 +85,24 @@ def start_redis() -> str:
     subprocess.run(  # noqa: S603 - fixed arguments, our own bundled binary
         [
             _redis_server_binary(),
-            "--port", "0",
-            "--unixsocket", str(sock),
-            "--unixsocketperm", "700",
-            "--daemonize", "yes",
-            "--pidfile", str(REDIS_DIR / "redis.pid"),
-            "--dir", str(REDIS_DIR),
-            "--appendonly", "yes",
-            "--save", "",
-            "--logfile", str(REDIS_DIR / "redis.log"),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--unixsocketperm",
+            "700",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(REDIS_DIR / "redis.pid"),
+            "--dir",
+            str(REDIS_DIR),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--logfile",
+            str(REDIS_DIR / "redis.log"),
         ],
         check=True,
     )
@@ -162,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     cmd = [c for c in args.cmd if c != "--"] if args.cmd[:1] == ["--"] else args.cmd
-    if not cmd or shutil.which(cmd[0]) is None and not Path(cmd[0]).exists():
+    if not cmd or (shutil.which(cmd[0]) is None and not Path(cmd[0]).exists()):
         parser.error(f"nothing to run: {cmd!r}")
     started = up()
     child_env = {**os.environ, **started}

@@ -101,3 +101,19 @@ def primary_role(user: Any) -> str | None:
         if role in _group_names(user):
             return role
     return None
+
+
+def sync_groups(group_model: Any, permission_model: Any) -> None:
+    """Create the three groups and give them their permissions (idempotent).
+
+    Takes the model classes so that the data migration can pass its historical models.
+    """
+    for name, perms in GROUP_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            permission = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                group.permissions.add(permission)

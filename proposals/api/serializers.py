@@ -48,8 +48,17 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = [
-            "id", "slug", "title", "statement", "candidacy", "primary_theme", "secondary_themes",
-            "version", "created", "modified", "url",
+            "id",
+            "slug",
+            "title",
+            "statement",
+            "candidacy",
+            "primary_theme",
+            "secondary_themes",
+            "version",
+            "created",
+            "modified",
+            "url",
         ]
 
     def get_url(self, obj: Proposal) -> str:

@@ -4,10 +4,12 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from annotator.articles.models import Article, ArticleRevision, sha256_text
+from annotator.lib.roles import sync_groups
 from proposals.models import Candidacy, Candidate, Election, Party, Proposal, Theme
+from proposals.taxonomy import load_themes
 
 PASSWORD = "correct-horse-battery"
 
@@ -30,6 +32,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if not (create and extracted):
             return
+        if not Group.objects.filter(name=extracted).exists():
+            sync_groups(Group, Permission)  # a transactional test flushed the migration's rows
         self.groups.add(Group.objects.get(name=extracted))
         if extracted == "moderator":
             self.is_staff = True
@@ -79,6 +83,8 @@ class CandidacyFactory(factory.django.DjangoModelFactory):
 
 def theme(code: str = "CYBER") -> Theme:
     """Themes are loaded by a migration; tests pick one by code."""
+    if not Theme.objects.exists():  # a transactional test flushed the migration's rows
+        load_themes(Theme)
     return Theme.objects.get(code=code)
 
 
@@ -105,11 +111,15 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     outlet = "Numerama"
     kind = Article.Kind.ARTICLE
     published_on = dt.date(2022, 2, 1)
-    text = factory.Sequence(lambda n: f"# Titre {n}\n\nLe candidat propose une **mesure** numéro {n}.\n")
+    text = factory.Sequence(
+        lambda n: f"# Titre {n}\n\nLe candidat propose une **mesure** numéro {n}.\n"
+    )
     text_sha256 = factory.LazyAttribute(lambda a: sha256_text(a.text))
     status = Article.Status.PUBLISHED
 
     @factory.post_generation
     def revision(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
-            ArticleRevision.objects.create(article=self, number=1, text=self.text, text_sha256=self.text_sha256)
+            ArticleRevision.objects.create(
+                article=self, number=1, text=self.text, text_sha256=self.text_sha256
+            )

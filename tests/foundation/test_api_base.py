@@ -18,7 +18,9 @@ def seeded(db):
 
 def test_token_endpoint_returns_a_token_that_authenticates_api_calls(fact_checker):
     client = APIClient()
-    response = client.post("/api/auth/token/", {"username": "fc", "password": PASSWORD}, format="json")
+    response = client.post(
+        "/api/auth/token/", {"username": "fc", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -26,7 +28,9 @@ def test_token_endpoint_returns_a_token_that_authenticates_api_calls(fact_checke
 
 
 def test_token_endpoint_rejects_bad_credentials_with_the_error_shape(fact_checker):
-    response = APIClient().post("/api/auth/token/", {"username": "fc", "password": "nope"}, format="json")
+    response = APIClient().post(
+        "/api/auth/token/", {"username": "fc", "password": "nope"}, format="json"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["error"] == "invalid" and "credentials" in body["detail"] and body["fields"] == {}
@@ -36,7 +40,13 @@ def test_token_endpoint_rejects_bad_credentials_with_the_error_shape(fact_checke
 
 
 def test_api_requires_authentication():
-    for path in ("/api/articles/", "/api/proposals/", "/api/elections/", "/api/candidates/", "/api/themes/"):
+    for path in (
+        "/api/articles/",
+        "/api/proposals/",
+        "/api/elections/",
+        "/api/candidates/",
+        "/api/themes/",
+    ):
         response = APIClient().get(path)
         assert response.status_code in (401, 403), path
         assert "error" in response.json()
@@ -75,8 +85,12 @@ def test_read_only_lists_are_paginated_and_filterable(seeded, fact_checker):
     assert cyber and all("CYBER" in [p["primary_theme"], *p["secondary_themes"]] for p in cyber)
 
     melenchon = client.get("/api/candidates/?key=melenchon").json()["results"][0]
-    by_candidate = client.get(f"/api/proposals/?candidate={melenchon['id']}&page_size=200").json()["results"]
-    assert by_candidate and {p["candidacy"]["candidate"]["key"] for p in by_candidate} == {"melenchon"}
+    by_candidate = client.get(f"/api/proposals/?candidate={melenchon['id']}&page_size=200").json()[
+        "results"
+    ]
+    assert by_candidate and {p["candidacy"]["candidate"]["key"] for p in by_candidate} == {
+        "melenchon"
+    }
 
     candidacies = client.get(f"/api/candidacies/?election={e2022['id']}").json()
     assert candidacies["count"] == 2
@@ -97,10 +111,18 @@ def test_article_detail_includes_the_exact_text(seeded, fact_checker):
 
 
 def test_roles_are_groups_created_by_migration_without_any_user():
-    assert set(Group.objects.values_list("name", flat=True)) >= {"fact-checker", "reviewer", "moderator"}
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        "fact-checker",
+        "reviewer",
+        "moderator",
+    }
     from django.contrib.auth import get_user_model
 
-    assert not get_user_model().objects.filter(username__in=["factchecker", "reviewer", "moderator"]).exists()
+    assert (
+        not get_user_model()
+        .objects.filter(username__in=["factchecker", "reviewer", "moderator"])
+        .exists()
+    )
 
 
 def test_demo_users_get_their_roles_and_the_given_password(monkeypatch, tmp_path):
@@ -111,7 +133,19 @@ def test_demo_users_get_their_roles_and_the_given_password(monkeypatch, tmp_path
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
-    assert users.filter(username__in=["factchecker", "factchecker2", "reviewer", "reviewer2", "moderator", "admin"]).count() == 6
+    assert (
+        users.filter(
+            username__in=[
+                "factchecker",
+                "factchecker2",
+                "reviewer",
+                "reviewer2",
+                "moderator",
+                "admin",
+            ]
+        ).count()
+        == 6
+    )
     assert users.get(username="reviewer").groups.get().name == "reviewer"
     assert users.get(username="moderator").is_staff
     assert users.get(username="admin").is_superuser

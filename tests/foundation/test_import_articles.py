@@ -21,10 +21,17 @@ def write(path, data: bytes, meta: dict | None = None):
 def test_import_stores_the_text_byte_for_byte_with_sidecar_metadata(tmp_path, capsys):
     candidacy = CandidacyFactory(key="hamon-2017")
     text = "# Titre\n\nLe candidat veut **taxer** les robots.\nLigne coupée\n"
-    path = write(tmp_path / "a.md", text.encode(), {
-        "title": "Hamon et les robots", "outlet": "Numerama", "kind": "article",
-        "published_on": "2017-03-01", "candidacies": ["hamon-2017"],
-    })
+    path = write(
+        tmp_path / "a.md",
+        text.encode(),
+        {
+            "title": "Hamon et les robots",
+            "outlet": "Numerama",
+            "kind": "article",
+            "published_on": "2017-03-01",
+            "candidacies": ["hamon-2017"],
+        },
+    )
     call_command("import_articles", str(path))
     article = Article.objects.get()
     assert article.text == text

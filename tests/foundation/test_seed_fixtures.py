@@ -43,7 +43,13 @@ def test_the_starter_set_has_at_least_30_proposals_across_all_candidacies():
     proposals = SEED["proposals"]
     assert len(proposals) >= 30
     by_candidacy = {p["candidacy"] for p in proposals}
-    assert {"valls-primaire-2017", "melenchon-2017", "hamon-2017", "melenchon-2022", "hidalgo-2022"} <= by_candidacy
+    assert {
+        "valls-primaire-2017",
+        "melenchon-2017",
+        "hamon-2017",
+        "melenchon-2022",
+        "hidalgo-2022",
+    } <= by_candidacy
 
 
 def test_theme_taxonomy_is_loaded_by_migration_with_both_labels_and_codes(db):
@@ -68,7 +74,9 @@ def test_load_seed_creates_the_corpus_once_and_is_idempotent(db):
         raw = (FIXTURES / "corpus" / row["file"]).read_bytes()
         assert article.text.encode("utf-8") == raw
         assert article.text_sha256 == hashlib.sha256(raw).hexdigest()
-        assert sorted(article.candidacies.values_list("key", flat=True)) == sorted(row["candidacies"])
+        assert sorted(article.candidacies.values_list("key", flat=True)) == sorted(
+            row["candidacies"]
+        )
 
 
 def test_seeded_proposals_keep_candidacy_themes_and_sentence(db):
@@ -77,5 +85,7 @@ def test_seeded_proposals_keep_candidacy_themes_and_sentence(db):
     proposal = Proposal.objects.get(slug=row["slug"])
     assert proposal.candidacy.key == row["candidacy"]
     assert proposal.primary_theme.code == row["primary_theme"]
-    assert sorted(proposal.secondary_themes.values_list("code", flat=True)) == sorted(row.get("secondary_themes", []))
+    assert sorted(proposal.secondary_themes.values_list("code", flat=True)) == sorted(
+        row.get("secondary_themes", [])
+    )
     assert proposal.statement == row["sentence"]

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from annotator.lib.env import ConfigurationError, celery_url_from_redis_url, database_from_url, env_bool
+from annotator.lib.env import (
+    ConfigurationError,
+    celery_url_from_redis_url,
+    database_from_url,
+    env_bool,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,7 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_database_url_with_host_and_port():
     db = database_from_url("postgres://postgres:secret@127.0.0.1:5432/test")
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "test", "postgres", "secret", "127.0.0.1", "5432"
+        "test",
+        "postgres",
+        "secret",
+        "127.0.0.1",
+        "5432",
     )
     assert db["ENGINE"] == "django.db.backends.postgresql"
 
@@ -26,7 +35,9 @@ def test_database_url_with_a_unix_socket_directory():
     assert database_from_url("postgresql://u@/annotator?host=/run/pg")["HOST"] == "/run/pg"
 
 
-@pytest.mark.parametrize("url", ["sqlite:///db.sqlite3", "mysql://root@localhost/x", "postgres://host:5432/"])
+@pytest.mark.parametrize(
+    "url", ["sqlite:///db.sqlite3", "mysql://root@localhost/x", "postgres://host:5432/"]
+)
 def test_only_postgresql_urls_with_a_database_are_accepted(url):
     with pytest.raises(ConfigurationError):
         database_from_url(url)
@@ -44,10 +55,18 @@ def test_a_bad_boolean_fails_loudly(monkeypatch):
 
 
 def _run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "PYTEST_XDIST_WORKER"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "PYTEST_XDIST_WORKER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     base.pop("ANNOTATOR_TESTING", None)
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True,
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -60,8 +79,13 @@ def test_production_settings_refuse_to_start_without_secret_key():
 
 def test_check_deploy_passes_with_production_settings_and_a_real_secret_key():
     result = _run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY="x7!p" + "q" * 60 + "Zr9#kL2@vB", DEBUG="0", ALLOWED_HOSTS="factcheck.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x7!p" + "q" * 60 + "Zr9#kL2@vB",
+        DEBUG="0",
+        ALLOWED_HOSTS="factcheck.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 
@@ -93,5 +117,9 @@ def test_env_example_lists_every_variable_the_settings_read():
     read = set(re.findall(r'env_(?:str|bool|int|list)\("([A-Z_]+)"', settings_src))
     read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings_src))
     read -= {"PYTEST_XDIST_WORKER", "ANNOTATOR_TESTING"}
-    documented = {line.split("=")[0].lstrip("# ") for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line}
+    documented = {
+        line.split("=")[0].lstrip("# ")
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if "=" in line
+    }
     assert read <= documented, sorted(read - documented)

@@ -21,8 +21,21 @@ class ArticleListOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "title", "outlet", "author", "kind", "url", "published_on", "language", "status",
-            "text_sha256", "candidacies", "version", "created", "modified", "page",
+            "id",
+            "title",
+            "outlet",
+            "author",
+            "kind",
+            "url",
+            "published_on",
+            "language",
+            "status",
+            "text_sha256",
+            "candidacies",
+            "version",
+            "created",
+            "modified",
+            "page",
         ]
 
     def get_page(self, obj: Article) -> str:

@@ -3,7 +3,10 @@ from __future__ import annotations
 from rest_framework import generics
 
 from annotator.articles.api.filters import ArticleFilter
-from annotator.articles.api.serializers import ArticleDetailOutputSerializer, ArticleListOutputSerializer
+from annotator.articles.api.serializers import (
+    ArticleDetailOutputSerializer,
+    ArticleListOutputSerializer,
+)
 from annotator.articles.selectors import article_list_for
 
 
@@ -20,5 +23,3 @@ class ArticleDetailApi(generics.RetrieveAPIView):
 
     def get_queryset(self):  # type: ignore[override]
         return article_list_for(actor=self.request.user).defer(None)
-
-

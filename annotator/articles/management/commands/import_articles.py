@@ -27,7 +27,9 @@ def read_sidecar(path: Path) -> dict[str, Any]:
             try:
                 data = json.loads(candidate.read_text(encoding="utf-8"))
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise CommandError(f"{candidate}: the metadata sidecar is not valid JSON ({exc})") from exc
+                raise CommandError(
+                    f"{candidate}: the metadata sidecar is not valid JSON ({exc})"
+                ) from exc
             if not isinstance(data, dict):
                 raise CommandError(f"{candidate}: the metadata sidecar must be a JSON object")
             return data
@@ -59,7 +61,9 @@ class Command(BaseCommand):
                 prefix = "" if message.startswith(str(path)) else f"{path}: "
                 self.stderr.write(self.style.ERROR(f"{prefix}{message}"))
                 continue
-            self.stdout.write(self.style.SUCCESS(f"{path}: imported as article #{article.pk} «{article.title}»"))
+            self.stdout.write(
+                self.style.SUCCESS(f"{path}: imported as article #{article.pk} «{article.title}»")
+            )
         if failures:
             raise CommandError(f"{failures} of {len(paths)} file(s) not imported")
 
@@ -67,7 +71,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         if path.suffix.lower() not in ALLOWED_SUFFIXES:
-            raise CommandError(f"{path}: only text or Markdown files ({', '.join(sorted(ALLOWED_SUFFIXES))})")
+            raise CommandError(
+                f"{path}: only text or Markdown files ({', '.join(sorted(ALLOWED_SUFFIXES))})"
+            )
         text = decode_source(path.read_bytes(), name=str(path))
         meta = read_sidecar(path)
         keys = meta.get("candidacies", [])
@@ -79,7 +85,9 @@ class Command(BaseCommand):
         try:
             date = dt.date.fromisoformat(published_on) if published_on else None
         except ValueError as exc:
-            raise CommandError(f"{path}: published_on must be YYYY-MM-DD, not {published_on!r}") from exc
+            raise CommandError(
+                f"{path}: published_on must be YYYY-MM-DD, not {published_on!r}"
+            ) from exc
         return article_import(
             actor=None,
             text=text,

@@ -1,0 +1,99 @@
+"""W3C Web Annotation (JSON-LD) rendering of annotations, shared by the API and the exports.
+
+https://www.w3.org/TR/annotation-model/ — one `Annotation` with a `SpecificResource` target whose
+`source` is the article's absolute URL and whose `selector` lists a TextQuoteSelector and a
+TextPositionSelector (Unicode code points of the stored text), a `TextualBody` for the comment,
+`tagging` bodies for tags and a `linking` body per linked proposal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from annotator.annotations.models import Annotation
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+JSONLD_MEDIA_TYPE = "application/ld+json"
+W3C_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
+def _absolute(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + path
+
+
+def _creator(user: Any, base_url: str) -> dict[str, Any]:
+    name = user.get_full_name() or user.get_username()
+    return {
+        "id": _absolute(base_url, f"/users/{user.pk}/"),
+        "type": "Person",
+        "name": name,
+        "nickname": user.get_username(),
+    }
+
+
+def annotation_to_w3c(
+    annotation: Annotation,
+    *,
+    base_url: str,
+    proposals: Iterable[Any] | None = None,
+    include_context: bool = True,
+) -> dict[str, Any]:
+    """The annotation as a W3C `Annotation`. `proposals` defaults to `annotation.proposals.all()`
+    (prefetch it when rendering many). Pure: no query beyond what the caller prefetched."""
+    linked = list(annotation.proposals.all() if proposals is None else proposals)
+    bodies: list[dict[str, Any]] = []
+    if annotation.comment:
+        bodies.append(
+            {
+                "type": "TextualBody",
+                "value": annotation.comment,
+                "format": "text/markdown",
+                "language": annotation.article.language or "fr",
+                "purpose": "commenting",
+            }
+        )
+    bodies += [
+        {"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in annotation.tags
+    ]
+    bodies += [
+        {
+            "type": "SpecificResource",
+            "source": _absolute(base_url, proposal.get_absolute_url()),
+            "purpose": "linking",
+        }
+        for proposal in linked
+    ]
+    document: dict[str, Any] = {}
+    if include_context:
+        document["@context"] = W3C_CONTEXT
+    document.update(
+        {
+            "id": _absolute(base_url, f"/api/annotations/{annotation.pk}/"),
+            "type": "Annotation",
+            "motivation": "commenting" if annotation.comment else "highlighting",
+            "created": annotation.created.isoformat(),
+            "modified": annotation.modified.isoformat(),
+            "creator": _creator(annotation.author, base_url),
+            "target": {
+                "type": "SpecificResource",
+                "source": _absolute(base_url, annotation.article.get_absolute_url()),
+                "selector": [
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": annotation.exact,
+                        "prefix": annotation.prefix,
+                        "suffix": annotation.suffix,
+                    },
+                    {
+                        "type": "TextPositionSelector",
+                        "start": annotation.start,
+                        "end": annotation.end,
+                    },
+                ],
+            },
+        }
+    )
+    if bodies:
+        document["body"] = bodies if len(bodies) > 1 else bodies[0]
+    return document

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 
+from annotator.lib.search import Folded, fold
 from proposals.models import Candidacy, Proposal
 
 
@@ -14,7 +15,7 @@ class ProposalFilter(django_filters.FilterSet):
 
     class Meta:
         model = Proposal
-        fields = ["election", "candidate", "candidacy", "theme"]
+        fields = ["election", "candidate", "candidacy"]
 
     def filter_theme(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(
@@ -29,3 +30,23 @@ class CandidacyFilter(django_filters.FilterSet):
     class Meta:
         model = Candidacy
         fields = ["election", "candidate"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        words = [fold(word) for word in value.split() if word.strip()]
+        queryset = queryset.annotate(
+            _t=Folded("title"),
+            _s=Folded("statement"),
+            _c=Folded("candidacy__candidate__last_name"),
+            _th=Folded("primary_theme__label_fr"),
+            _the=Folded("primary_theme__label_en"),
+        )
+        for word in words:
+            queryset = queryset.filter(
+                Q(_t__contains=word)
+                | Q(_s__contains=word)
+                | Q(_c__contains=word)
+                | Q(_th__contains=word)
+                | Q(_the__contains=word)
+                | Q(primary_theme__code__iexact=word)
+            )
+        return queryset

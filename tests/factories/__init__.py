@@ -1,5 +1,6 @@
 """factory_boy factories. One module per domain; import from here."""
 
+from tests.factories.annotations import AnnotationFactory, passage
 from tests.factories.core import (
     ArticleFactory,
     CandidacyFactory,
@@ -12,6 +13,7 @@ from tests.factories.core import (
 )
 
 __all__ = [
+    "AnnotationFactory",
     "ArticleFactory",
     "CandidacyFactory",
     "CandidateFactory",
@@ -19,5 +21,6 @@ __all__ = [
     "PartyFactory",
     "ProposalFactory",
     "UserFactory",
+    "passage",
     "theme",
 ]

@@ -162,3 +162,16 @@ def test_pages_require_login_and_show_the_seed_articles(seeded):
     page = client.get("/articles/")
     assert page.status_code == 200
     assert "Le programme numérique de Jean-Luc Mélenchon".encode() in page.content
+
+
+def test_proposal_search_ignores_accents_and_case(seeded, fact_checker):
+    client = client_for(fact_checker)
+    accented = client.get("/api/proposals/?search=sécurité&page_size=200").json()["results"]
+    plain = client.get("/api/proposals/?search=SECURITE&page_size=200").json()["results"]
+    assert accented and [p["id"] for p in accented] == [p["id"] for p in plain]
+    found = client.get("/api/proposals/?search=MELENCHON&page_size=200").json()["results"]
+    all_melenchon = client.get("/api/proposals/?page_size=200").json()["results"]
+    expected = {p["id"] for p in all_melenchon if p["candidacy"]["candidate"]["key"] == "melenchon"}
+    assert expected and expected <= {p["id"] for p in found}
+    nothing = client.get("/api/proposals/?search=zzzyxw").json()
+    assert nothing["count"] == 0

@@ -13,6 +13,11 @@ class ProposalFilter(django_filters.FilterSet):
         method="filter_theme", help_text="Theme code, primary or secondary"
     )
 
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="Words of the title, statement, candidate or theme; accents ignored",
+    )
+
     class Meta:
         model = Proposal
         fields = ["election", "candidate", "candidacy"]
@@ -21,15 +26,6 @@ class ProposalFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(primary_theme__code=value) | Q(secondary_themes__code=value)
         ).distinct()
-
-
-class CandidacyFilter(django_filters.FilterSet):
-    election = django_filters.NumberFilter(field_name="election")
-    candidate = django_filters.NumberFilter(field_name="candidate")
-
-    class Meta:
-        model = Candidacy
-        fields = ["election", "candidate"]
 
     def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         words = [fold(word) for word in value.split() if word.strip()]
@@ -50,3 +46,12 @@ class CandidacyFilter(django_filters.FilterSet):
                 | Q(primary_theme__code__iexact=word)
             )
         return queryset
+
+
+class CandidacyFilter(django_filters.FilterSet):
+    election = django_filters.NumberFilter(field_name="election")
+    candidate = django_filters.NumberFilter(field_name="candidate")
+
+    class Meta:
+        model = Candidacy
+        fields = ["election", "candidate"]

@@ -48,7 +48,7 @@ lint: install ## ruff check + format check
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 typecheck: install ## mypy with django-stubs
-	$(WITH_SERVICES) $(VENV)/bin/mypy annotator proposals
+	DEBUG=1 $(WITH_SERVICES) $(VENV)/bin/mypy annotator proposals
 
 services-up: install ## Start the embedded services and print their URLs (leave them running)
 	@$(PY) -m annotator.lib.localservices up

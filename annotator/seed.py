@@ -39,9 +39,9 @@ def load_seed(path: Path | None = None) -> SeedReport:
         ["elections", "parties", "candidates", "candidacies", "articles", "proposals"], 0
     )
 
-    elections = {}
+    elections: dict[str, Election] = {}
     for row in seed["elections"]:
-        obj, new = Election.objects.get_or_create(
+        election, new = Election.objects.get_or_create(
             key=row["key"],
             defaults={
                 "name": row["name"],
@@ -49,26 +49,26 @@ def load_seed(path: Path | None = None) -> SeedReport:
                 "kind": row["kind"],
             },
         )
-        elections[row["key"]] = obj
+        elections[row["key"]] = election
         created["elections"] += new
-    parties = {}
+    parties: dict[str, Party] = {}
     for row in seed["parties"]:
-        obj, new = Party.objects.get_or_create(
+        party, new = Party.objects.get_or_create(
             key=row["key"], defaults={"name": row["name"], "short_name": row.get("short_name", "")}
         )
-        parties[row["key"]] = obj
+        parties[row["key"]] = party
         created["parties"] += new
-    candidates = {}
+    candidates: dict[str, Candidate] = {}
     for row in seed["candidates"]:
-        obj, new = Candidate.objects.get_or_create(
+        candidate, new = Candidate.objects.get_or_create(
             key=row["key"],
             defaults={"first_name": row["first_name"], "last_name": row["last_name"]},
         )
-        candidates[row["key"]] = obj
+        candidates[row["key"]] = candidate
         created["candidates"] += new
-    candidacies = {}
+    candidacies: dict[str, Candidacy] = {}
     for row in seed["candidacies"]:
-        obj, new = Candidacy.objects.get_or_create(
+        candidacy, new = Candidacy.objects.get_or_create(
             key=row["key"],
             defaults={
                 "candidate": candidates[row["candidate"]],
@@ -76,7 +76,7 @@ def load_seed(path: Path | None = None) -> SeedReport:
                 "party": parties.get(row.get("party") or ""),
             },
         )
-        candidacies[row["key"]] = obj
+        candidacies[row["key"]] = candidacy
         created["candidacies"] += new
 
     for row in seed["articles"]:

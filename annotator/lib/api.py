@@ -57,7 +57,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}  # type: ignore[assignment,dict-item]
         response.data = error_body("invalid", _first_message(fields) or "Invalid input.", fields)
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from proposals.models import Candidacy, Candidate, Election, Party, Proposal, Theme
@@ -41,8 +43,10 @@ class ThemeOutputSerializer(serializers.ModelSerializer):
 
 class ProposalOutputSerializer(serializers.ModelSerializer):
     candidacy = CandidacyOutputSerializer(read_only=True)
-    primary_theme = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    secondary_themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    primary_theme: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    secondary_themes: Any = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:

@@ -153,6 +153,32 @@ def up() -> dict[str, str]:
     return env
 
 
+CLIENTS = LOCAL / "clients"
+
+
+def _register_client() -> Path:
+    """Record this `exec` as a user of the embedded services (a file named by our pid)."""
+    CLIENTS.mkdir(parents=True, exist_ok=True)
+    marker = CLIENTS / str(os.getpid())
+    marker.touch()
+    return marker
+
+
+def _other_live_clients() -> list[int]:
+    live = []
+    for marker in CLIENTS.glob("*") if CLIENTS.exists() else []:
+        try:
+            pid = int(marker.name)
+            if pid != os.getpid():
+                os.kill(pid, 0)
+                live.append(pid)
+        except (ValueError, ProcessLookupError):
+            marker.unlink(missing_ok=True)  # a crashed client's leftover
+        except PermissionError:
+            live.append(int(marker.name))
+    return live
+
+
 def down(started: dict[str, str] | None = None) -> None:
     if started is None or "DATABASE_URL" in started:
         stop_postgres()
@@ -180,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     cmd = [c for c in args.cmd if c != "--"] if args.cmd[:1] == ["--"] else args.cmd
     if not cmd or (shutil.which(cmd[0]) is None and not Path(cmd[0]).exists()):
         parser.error(f"nothing to run: {cmd!r}")
+    marker = _register_client()
     started = up()
     child_env = {**os.environ, **started}
     proc = subprocess.Popen(cmd, env=child_env)  # noqa: S603 - the caller's own command line
@@ -191,7 +218,10 @@ def main(argv: list[str] | None = None) -> int:
                 # Ctrl-C reached the child too (same process group); wait for it to finish.
                 continue
     finally:
-        down(started)
+        marker.unlink(missing_ok=True)
+        # Another `exec` (a second terminal, a parallel make) may still be using the services.
+        if not _other_live_clients():
+            down(started)
 
 
 if __name__ == "__main__":

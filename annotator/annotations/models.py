@@ -54,6 +54,10 @@ class Annotation(models.Model):
     )
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    # Who made the last change, shown to a user whose write was refused as stale.
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from annotator.annotations.models import Annotation
+from annotator.lib.markdown import render_markdown
+
+
+class QuoteSerializer(serializers.Serializer):
+    exact = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    prefix = serializers.CharField(trim_whitespace=False, allow_blank=True, required=False)
+    suffix = serializers.CharField(trim_whitespace=False, allow_blank=True, required=False)
+
+
+class PositionSerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+
+
+class AnnotationCreateInputSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    quote = QuoteSerializer()
+    position = PositionSerializer()
+    comment = serializers.CharField(
+        allow_blank=True, required=False, default="", trim_whitespace=False
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False, default=list
+    )
+    proposals = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+
+
+class AnnotationUpdateInputSerializer(serializers.Serializer):
+    quote = QuoteSerializer(required=False)
+    position = PositionSerializer(required=False)
+    comment = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    tags = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    proposals = serializers.ListField(child=serializers.IntegerField(), required=False)
+    version = serializers.IntegerField(required=False)
+
+
+class AnnotationOutputSerializer(serializers.ModelSerializer):
+    """The API shape. `author_name`, `comment_html`, `proposal_links` serve the reader page."""
+
+    quote = serializers.SerializerMethodField()
+    position = serializers.SerializerMethodField()
+    proposals = serializers.SerializerMethodField()
+    proposal_links = serializers.SerializerMethodField()
+    author = serializers.CharField(source="author.username", read_only=True)
+    author_name = serializers.SerializerMethodField()
+    modified_by = serializers.CharField(source="modified_by.username", default=None)
+    comment_html = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    revision = serializers.IntegerField(source="revision_id", read_only=True)
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "article",
+            "revision",
+            "quote",
+            "position",
+            "comment",
+            "comment_html",
+            "tags",
+            "proposals",
+            "proposal_links",
+            "status",
+            "status_display",
+            "author",
+            "author_name",
+            "modified_by",
+            "is_locked",
+            "created",
+            "modified",
+            "version",
+        ]
+
+    def get_quote(self, obj: Annotation) -> dict[str, str]:
+        return {"exact": obj.exact, "prefix": obj.prefix, "suffix": obj.suffix}
+
+    def get_position(self, obj: Annotation) -> dict[str, int]:
+        return {"start": obj.start, "end": obj.end}
+
+    def get_proposals(self, obj: Annotation) -> list[int]:
+        return [p.pk for p in obj.proposals.all()]
+
+    def get_proposal_links(self, obj: Annotation) -> list[dict[str, Any]]:
+        return [
+            {"id": p.pk, "title": p.title, "url": p.get_absolute_url()} for p in obj.proposals.all()
+        ]
+
+    def get_author_name(self, obj: Annotation) -> str:
+        return obj.author.get_full_name() or obj.author.get_username()
+
+    def get_comment_html(self, obj: Annotation) -> str:
+        return str(render_markdown(obj.comment))

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.conf import settings
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,9 +79,12 @@ class AnnotationListApi(APIView):
     renderer_classes = [JSONRenderer, JSONLDRenderer]
 
     def get(self, request: Request) -> Response:
-        queryset = AnnotationFilter(
+        filterset = AnnotationFilter(
             request.query_params, queryset=annotation_list_for(actor=request.user)
-        ).qs
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        queryset = filterset.qs
         paginator = Pagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         if _wants_jsonld(request):

@@ -7,8 +7,8 @@ import pytest
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
 from annotator.review.models import AnnotationEvent
+from tests.annotations.helpers import english_client as client_for
 from tests.factories import ArticleFactory, UserFactory, passage
-from tests.utils import client_for
 
 URL = "/api/annotations/"
 
@@ -190,3 +190,11 @@ def test_malformed_bodies_get_400_not_500(fact_checker, article):
         response = client.post(URL, body, format="json")
         assert response.status_code == 400, body
         assert set(response.json()) >= {"error", "detail", "fields"}
+
+
+def test_messages_are_in_french_by_default(fact_checker, article):
+    from tests.utils import client_for as french_client
+
+    body = body_for(article, "la fibre", article=987654)
+    response = french_client(fact_checker).post(URL, body, format="json")
+    assert response.json()["detail"] == "Article inconnu : 987654."

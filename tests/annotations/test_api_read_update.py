@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from annotator.annotations.models import Annotation
 from annotator.review.models import AnnotationEvent
+from tests.annotations.helpers import english_client as client_for
 from tests.factories import AnnotationFactory, ProposalFactory, UserFactory, passage
-from tests.utils import client_for
 
 URL = "/api/annotations/"
 

@@ -7,8 +7,8 @@ import pytest
 from annotator.annotations.models import Annotation
 from annotator.articles.models import ArticleRevision
 from annotator.review.models import AnnotationEvent
+from tests.annotations.helpers import english_client as client_for
 from tests.factories import AnnotationFactory, UserFactory, passage
-from tests.utils import client_for
 
 
 def make(article, author, exact, **kwargs):  # type: ignore[no-untyped-def]

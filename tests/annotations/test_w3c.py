@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pyld import jsonld
 
+from tests.annotations.helpers import english_client as client_for
 from tests.factories import AnnotationFactory, ProposalFactory, passage
-from tests.utils import client_for
 
 CONTEXT_FILE = Path(__file__).resolve().parents[2] / "annotator" / "vocab" / "anno.jsonld"
 OA = "http://www.w3.org/ns/oa#"

@@ -40,6 +40,9 @@ class Annotation(models.Model):
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))
     comment = models.TextField(_("comment"), blank=True)
+    # The comment rendered by annotator.lib.markdown (sanitized), written by the services with
+    # the comment so that pages listing hundreds of annotations do not re-render Markdown.
+    comment_html = models.TextField(blank=True, editable=False)
     tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
     proposals = models.ManyToManyField("proposals.Proposal", related_name="annotations", blank=True)
     status = models.CharField(

@@ -26,9 +26,12 @@ def annotation_visible_q(actor: Any) -> Q:
     )
 
 
-def _with_relations(queryset: QuerySet[Annotation]) -> QuerySet[Annotation]:
+def _with_relations(
+    queryset: QuerySet[Annotation], *, with_article: bool = True
+) -> QuerySet[Annotation]:
     proposals = Proposal.objects.only("id", "slug", "title").order_by("title")
-    return queryset.select_related("author", "modified_by", "article").prefetch_related(
+    related = ["author", "modified_by", *(["article"] if with_article else [])]
+    return queryset.select_related(*related).prefetch_related(
         Prefetch("proposals", queryset=proposals)
     )
 
@@ -50,8 +53,12 @@ def annotation_get_for(*, actor: Any, annotation_id: Any) -> Annotation:
 
 def annotation_list_for_article(*, actor: Any, article: Article) -> list[Annotation]:
     """The article's visible annotations in text order (orphans included), in two queries."""
-    return list(
+    annotations = list(
         _with_relations(
-            Annotation.objects.filter(annotation_visible_q(actor), article=article)
-        ).defer("article__text")
+            Annotation.objects.filter(annotation_visible_q(actor), article=article),
+            with_article=False,
+        )
     )
+    for annotation in annotations:
+        annotation.article = article  # already loaded: no query per row
+    return annotations

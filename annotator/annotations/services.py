@@ -22,6 +22,7 @@ from annotator.lib.errors import (
     PermissionDeniedError,
     StaleVersionError,
 )
+from annotator.lib.markdown import render_markdown
 from annotator.lib.roles import is_fact_checker, is_moderator
 from annotator.review.models import AnnotationEvent
 from proposals.models import Proposal
@@ -178,7 +179,8 @@ def annotation_create(
             revision=revision,
             author=actor,
             modified_by=actor,
-            comment=_clean_comment(comment),
+            comment=(cleaned_comment := _clean_comment(comment)),
+            comment_html=str(render_markdown(cleaned_comment)),
             tags=_clean_tags(tags),
             status=Annotation.Status.DRAFT,
             **fields,
@@ -265,6 +267,7 @@ def annotation_update(
             if comment != annotation.comment:
                 changed.add("comment")
                 annotation.comment = comment
+                annotation.comment_html = str(render_markdown(comment))
         if tags is not None:
             annotation.tags = _clean_tags(tags)
         if proposals is not None:

@@ -231,21 +231,39 @@ def article_revise_text(
                     )
                 )
             changed.append(annotation)
-        Annotation.objects.bulk_update(
-            changed,
-            [
-                "revision",
-                "exact",
-                "prefix",
-                "suffix",
-                "start",
-                "end",
-                "status",
-                "status_before_orphan",
-                "version",
-            ],
-            batch_size=500,
-        )
+        _save_anchors(changed, revision)
         AnnotationEvent.objects.bulk_create(events, batch_size=500)
     counts["revision"] = number
     return counts
+
+
+def _save_anchors(annotations: list[Any], revision: ArticleRevision) -> None:
+    """Write the new anchors of many annotations in one UPDATE (bulk_update's CASE per row and
+    column is two orders of magnitude slower for a thousand rows)."""
+    from django.db import connection
+
+    from annotator.annotations.models import Annotation
+
+    if not annotations:
+        return
+    columns = {
+        "id": ("bigint", [a.pk for a in annotations]),
+        "exact": ("text", [a.exact for a in annotations]),
+        "prefix": ("text", [a.prefix for a in annotations]),
+        "suffix": ("text", [a.suffix for a in annotations]),
+        "start": ("integer", [a.start for a in annotations]),
+        "end": ("integer", [a.end for a in annotations]),
+        "status": ("text", [a.status for a in annotations]),
+        "status_before_orphan": ("text", [a.status_before_orphan for a in annotations]),
+        "version": ("integer", [a.version for a in annotations]),
+    }
+    table = connection.ops.quote_name(Annotation._meta.db_table)
+    names = [connection.ops.quote_name(name) for name in columns]
+    assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
+    arrays = ", ".join(f"%s::{kind}[]" for kind, _ in columns.values())
+    sql = (
+        f"UPDATE {table} AS a SET {assignments}, revision_id = %s "  # noqa: S608 - fixed names
+        f"FROM unnest({arrays}) AS v({', '.join(names)}) WHERE a.id = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [revision.pk, *(values for _, values in columns.values())])

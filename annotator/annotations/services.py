@@ -242,6 +242,8 @@ def annotation_update(
             raise PermissionDeniedError(_("Only the author can edit this annotation."))
         if annotation.is_locked:
             raise ConflictError(_("This annotation is locked by a moderator: it cannot be edited."))
+        if annotation.article.status != Article.Status.PUBLISHED:
+            raise ConflictError(_("This source is archived: archived sources are read-only."))
         _check_version(annotation, expected_version)
         changed: set[str] = set()
         from_state = annotation.status
@@ -249,8 +251,6 @@ def annotation_update(
             if quote is None or position is None:
                 raise _invalid("position", _("Send both quote and position to move a passage."))
             article = annotation.article
-            if article.status != Article.Status.PUBLISHED:
-                raise ConflictError(_("This source is archived: archived sources are read-only."))
             fields = validate_passage(article.text, quote, position)
             if (fields["start"], fields["end"]) != (annotation.start, annotation.end) or (
                 annotation.status == Annotation.Status.ORPHANED

@@ -216,3 +216,14 @@ def test_only_the_author_or_a_moderator_deletes(role, allowed, fact_checker, art
 
 def test_ids_that_are_not_numbers_get_404(fact_checker):
     assert client_for(fact_checker).get(f"{URL}abc/").status_code == 404
+
+
+def test_annotations_of_an_archived_source_cannot_be_edited(fact_checker, article):
+    annotation = make(article, fact_checker)
+    article.status = "archived"
+    article.save(update_fields=["status"])
+    response = client_for(fact_checker).patch(
+        f"{URL}{annotation.pk}/", {"comment": "x", "version": 1}, format="json"
+    )
+    assert response.status_code == 409
+    assert "read-only" in response.json()["detail"]

@@ -180,3 +180,46 @@ def test_a_stale_edit_in_the_page_shows_who_changed_it_and_keeps_the_typed_text(
     page.locator("#composer").wait_for(state="hidden")
     annotation.refresh_from_db()
     assert (annotation.comment, annotation.version) == ("mon texte", 3)
+
+
+def test_utf16_code_unit_and_code_point_conversions_in_the_page_module(seeded, page):
+    login(page, "factchecker", PASSWORD)
+    page.goto("/articles/")
+    result = page.evaluate(
+        """async () => {
+          const m = await import('/static/js/reader-offsets.js');
+          const text = 'Le 🚀 décolle : la fibre';
+          return {
+            length: m.codePointLength(text),
+            utf16Length: text.length,
+            toCodePoints: m.utf16ToCodePoints(text, text.indexOf('la fibre')),
+            toUtf16: m.codePointsToUtf16(text, 15),
+            slice: m.sliceCodePoints(text, 15, 23),
+            selectors: m.selectorsFor(text, 15, 23, 4),
+          };
+        }"""
+    )
+    assert result["utf16Length"] == 24 and result["length"] == 23
+    assert result["toCodePoints"] == 15
+    assert result["toUtf16"] == 16
+    assert result["slice"] == "la fibre"
+    assert result["selectors"]["quote"] == {"exact": "la fibre", "prefix": "e : ", "suffix": ""}
+
+
+def test_a_passage_can_be_selected_with_the_keyboard(seeded, page):
+    article = seeded
+    login(page, "factchecker", PASSWORD)
+    page.goto(f"/articles/{article.pk}/")
+    page.wait_for_selector("body[data-reader-ready=true]")
+    page.locator("#reader-text").focus()
+    for _ in range(9):
+        page.keyboard.press("Shift+ArrowRight")
+    page.get_by_role("button", name="Annoter").wait_for(state="visible")
+    page.keyboard.press("Enter")
+    page.fill("#composer-comment", "Au clavier")
+    page.click("#composer-save")
+    page.locator("#composer").wait_for(state="hidden")
+    annotation = Annotation.objects.get(article=article)
+    first_run_start = article.text.index("Construire")
+    assert (annotation.start, annotation.end) == (first_run_start, first_run_start + 9)
+    assert annotation.exact == "Construir"

@@ -6,6 +6,8 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -78,6 +80,20 @@ class AnnotationListApi(APIView):
 
     renderer_classes = [JSONRenderer, JSONLDRenderer]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("article", OpenApiTypes.INT),
+            OpenApiParameter("author", OpenApiTypes.STR, description="username"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Annotation.Status.values),
+            OpenApiParameter("proposal", OpenApiTypes.INT),
+            OpenApiParameter("tag", OpenApiTypes.STR),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses=AnnotationOutputSerializer(many=True),
+        description="Visible annotations in text order. `Accept: application/ld+json` returns a "
+        "W3C AnnotationPage.",
+    )
     def get(self, request: Request) -> Response:
         filterset = AnnotationFilter(
             request.query_params, queryset=annotation_list_for(actor=request.user)
@@ -105,6 +121,9 @@ class AnnotationListApi(APIView):
         data = AnnotationOutputSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 
+    @extend_schema(
+        request=AnnotationCreateInputSerializer, responses={201: AnnotationOutputSerializer}
+    )
     def post(self, request: Request) -> Response:
         serializer = AnnotationCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -120,9 +139,14 @@ class AnnotationDetailApi(APIView):
 
     renderer_classes = [JSONRenderer, JSONLDRenderer]
 
+    @extend_schema(
+        responses=AnnotationOutputSerializer,
+        description="`Accept: application/ld+json` returns the W3C Web Annotation.",
+    )
     def get(self, request: Request, pk: int) -> Response:
         return _render(request, annotation_get_for(actor=request.user, annotation_id=pk))
 
+    @extend_schema(request=AnnotationUpdateInputSerializer, responses=AnnotationOutputSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         serializer = AnnotationUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -139,6 +163,10 @@ class AnnotationDetailApi(APIView):
 
     put = patch
 
+    @extend_schema(
+        parameters=[OpenApiParameter("version", OpenApiTypes.INT, description="or If-Match")],
+        responses={204: None},
+    )
     def delete(self, request: Request, pk: int) -> Response:
         body_version = request.data.get("version") if hasattr(request.data, "get") else None
         expected = parse_expected_version(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -45,6 +46,7 @@ class ArticleDetailApi(generics.RetrieveAPIView):
         response["ETag"] = etag_for(response.data["version"])
         return response
 
+    @extend_schema(request=ArticleTextInputSerializer, responses=ArticleDetailOutputSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         try:  # 404 for what the actor cannot see
             article_get_for(actor=request.user, article_id=pk)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
@@ -48,7 +49,7 @@ def annotation_get_for(*, actor: Any, annotation_id: Any) -> Annotation:
     try:
         return annotation_list_for(actor=actor).get(pk=int(annotation_id))
     except (Annotation.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFoundError("Annotation not found.") from exc
+        raise NotFoundError(_("Annotation not found.")) from exc
 
 
 def annotation_list_for_article(*, actor: Any, article: Article) -> list[Annotation]:

@@ -136,21 +136,17 @@ export class ProposalPicker {
         api("GET", "/api/candidacies/?page_size=200"),
         api("GET", "/api/themes/?page_size=200"),
       ]);
-      const fill = (select, items, label, placeholder) => {
+      // Candidacies are sent by id, themes by code (the proposals API contract).
+      const fill = (select, items, label, value, placeholder) => {
         if (placeholder) select.append(new Option(placeholder, ""));
-        for (const item of items.results || items) select.append(new Option(label(item), item.key || item.code));
+        for (const item of items.results || items) select.append(new Option(label(item), value(item)));
       };
       const lang = document.documentElement.lang || "fr";
-      const themeLabel = (t) => ((lang.startsWith("en") ? t.label_en : t.label_fr) || t.code).split(" (")[0];
-      fill(this.details.querySelector("#np-candidacy"), candidacies, (c) =>
-        `${c.candidate.full_name} · ${c.election.name}`, this.strings.moreCandidacies);
-      const candidacySelect = this.details.querySelector("#np-candidacy");
-      Array.from(candidacySelect.options).forEach((option, i) => {
-        const item = (candidacies.results || candidacies)[i - 1];
-        if (item) option.value = String(item.id);
-      });
-      fill(this.details.querySelector("#np-theme"), themes, themeLabel, this.strings.chooseTheme);
-      fill(this.details.querySelector("#np-secondary"), themes, themeLabel);
+      const themeLabel = (th) => ((lang.startsWith("en") ? th.label_en : th.label_fr) || th.code).split(" (")[0];
+      const candidacyLabel = (c) => `${c.candidate.full_name} · ${c.election.name}`;
+      fill(this.details.querySelector("#np-candidacy"), candidacies, candidacyLabel, (c) => String(c.id), this.strings.moreCandidacies);
+      fill(this.details.querySelector("#np-theme"), themes, themeLabel, (th) => th.code, this.strings.chooseTheme);
+      fill(this.details.querySelector("#np-secondary"), themes, themeLabel, (th) => th.code);
     } catch (error) {
       this.choicesLoaded = false;
       this.onError(error);

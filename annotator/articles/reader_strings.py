@@ -36,4 +36,6 @@ def reader_strings() -> dict[str, str]:
         "newProposalMissing": _("Give the proposal a title, a statement, a candidacy and a theme."),
         "moreCandidacies": _("Choose a candidacy"),
         "chooseTheme": _("Choose a theme"),
+        "reattach": _("Re-attach to the selection"),
+        "reattachHelp": _("Select the passage in the text first, then click “Re-attach”."),
     }

@@ -85,6 +85,13 @@ function cardFor(annotation) {
     submit.dataset.action = "submit";
     actions.append(submit);
   }
+  if (mine && !annotation.is_locked && annotation.status === "orphaned" && config.canAnnotate) {
+    const reattach = el("button", "button button-small button-primary", t.reattach);
+    reattach.type = "button";
+    reattach.dataset.action = "reattach";
+    reattach.title = t.reattachHelp;
+    actions.append(reattach);
+  }
   if (mine && !annotation.is_locked) {
     const edit = el("button", "button button-small", t.edit);
     edit.type = "button";
@@ -157,6 +164,7 @@ function onCardEvent(event) {
     if (action === "edit") openComposer(annotations.get(id));
     if (action === "delete") deleteAnnotation(annotations.get(id));
     if (action === "submit") submitAnnotation(annotations.get(id));
+    if (action === "reattach") reattachAnnotation(annotations.get(id));
     return;
   }
   if (event.target.closest("a")) return;
@@ -230,9 +238,12 @@ function currentSelectionOffsets() {
   return rangeToOffsets(root, range);
 }
 
+let lastSelection = null; // kept when a click elsewhere (a card's button) collapses the selection
+
 function updateToolbar() {
   if (!config.canAnnotate) return;
   const offsets = currentSelectionOffsets();
+  if (offsets) lastSelection = offsets;
   if (!offsets) {
     toolbar.hidden = true;
     return;
@@ -367,6 +378,23 @@ async function deleteAnnotation(annotation) {
     annotations.delete(annotation.id);
     highlighter.remove(annotation.id);
     renderSidebar();
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+async function reattachAnnotation(annotation) {
+  // An orphan goes back into the text on the passage the user has selected.
+  const offsets = lastSelection;
+  if (!offsets) return showAlert(t.reattachHelp);
+  try {
+    const selectors = selectorsFor(config.text, offsets.start, offsets.end);
+    const saved = await api("PATCH", `/api/annotations/${annotation.id}/`, {
+      body: { ...selectors, version: annotation.version },
+    });
+    window.getSelection().removeAllRanges();
+    upsert(saved);
+    focusAnnotation(saved.id);
   } catch (error) {
     reportError(error);
   }

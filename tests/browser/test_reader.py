@@ -223,3 +223,27 @@ def test_a_passage_can_be_selected_with_the_keyboard(seeded, page):
     first_run_start = article.text.index("Construire")
     assert (annotation.start, annotation.end) == (first_run_start, first_run_start + 9)
     assert annotation.exact == "Construir"
+
+
+def test_an_orphan_is_listed_apart_and_reattached_to_a_selected_passage(seeded, page):
+    article = seeded
+    author = UserFactory(username="factchecker")
+    orphan = Annotation.objects.create(
+        article=article, revision=article.revisions.get(), author=author,
+        exact="un passage supprimé du texte", start=0, end=27, comment="Orpheline",
+        status="orphaned", status_before_orphan="submitted",
+    )  # fmt: skip
+    login(page, "factchecker", PASSWORD)
+    page.goto(f"/articles/{article.pk}/")
+    page.wait_for_selector("body[data-reader-ready=true]")
+    card = page.locator(f"#orphan-list #card-{orphan.pk}")
+    assert card.is_visible()
+    assert page.locator(f"mark[data-annotation-id='{orphan.pk}']").count() == 0
+    start = article.text.index(FIRST)
+    select_with_mouse(page, start, start + len(FIRST))
+    page.wait_for_timeout(200)
+    card.locator("button[data-action=reattach]").click()
+    page.locator(f"#annotation-list #card-{orphan.pk}").wait_for(state="visible")
+    orphan.refresh_from_db()
+    assert (orphan.status, orphan.start, orphan.exact) == ("submitted", start, FIRST)
+    assert marked_text(page, orphan.pk) == FIRST.replace("\n", " ")

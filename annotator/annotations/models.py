@@ -40,6 +40,9 @@ class Annotation(models.Model):
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))
     comment = models.TextField(_("comment"), blank=True)
+    # The comment rendered by annotator.lib.markdown (sanitized), written by the services with
+    # the comment so that pages listing hundreds of annotations do not re-render Markdown.
+    comment_html = models.TextField(blank=True, editable=False)
     tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
     proposals = models.ManyToManyField("proposals.Proposal", related_name="annotations", blank=True)
     status = models.CharField(
@@ -54,6 +57,10 @@ class Annotation(models.Model):
     )
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    # Who made the last change, shown to a user whose write was refused as stale.
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)

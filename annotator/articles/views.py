@@ -1,28 +1,114 @@
-"""Server-rendered pages of the reader."""
+"""Server-rendered pages of the reader: the list of sources and one source with its annotations."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from annotator.annotations.api.serializers import AnnotationOutputSerializer
+from annotator.annotations.models import Annotation
+from annotator.annotations.selectors import annotation_list_for_article, annotation_visible_q
+from annotator.articles.api.filters import ArticleFilter
 from annotator.articles.models import Article
+from annotator.articles.reader_strings import reader_strings
+from annotator.articles.rendering import render_article_text
 from annotator.articles.selectors import article_get_for, article_list_for
+from annotator.lib.roles import is_fact_checker, is_moderator
+from proposals.models import Candidate, Election
+
+# Statuses counted in the list, in the order the columns show them.
+COUNTED_STATUSES = [
+    Annotation.Status.DRAFT,
+    Annotation.Status.SUBMITTED,
+    Annotation.Status.APPROVED,
+    Annotation.Status.CHANGES_REQUESTED,
+    Annotation.Status.REJECTED,
+    Annotation.Status.ORPHANED,
+]
+
+
+def _annotation_counts(article_ids: list[int], actor: Any) -> dict[int, dict[str, int]]:
+    """Visible annotations per article and status, in one grouped query."""
+    rows = (
+        Annotation.objects.filter(annotation_visible_q(actor), article_id__in=article_ids)
+        .order_by()
+        .values("article_id", "status")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["article_id"], {})[row["status"]] = row["n"]
+    return counts
 
 
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = article_list_for(actor=request.user)
-    return render(request, "articles/article_list.html", {"articles": articles})
+    """Sources with candidates and annotation counts by status; filters by election, candidate,
+    outlet and kind. A fixed number of queries whatever the number of rows."""
+    filterset = ArticleFilter(request.GET, queryset=article_list_for(actor=request.user))
+    articles = list(filterset.qs)
+    counts = _annotation_counts([a.pk for a in articles], request.user)
+    for article in articles:
+        mine = counts.get(article.pk, {})
+        article.status_counts = [
+            (status, Annotation.Status(status).label, mine[status])
+            for status in COUNTED_STATUSES
+            if mine.get(status)
+        ]
+    outlets = (
+        article_list_for(actor=request.user)
+        .exclude(outlet="")
+        .order_by("outlet")
+        .values_list("outlet", flat=True)
+        .distinct()
+    )
+    context = {
+        "articles": articles,
+        "elections": Election.objects.all(),
+        "candidates": Candidate.objects.all(),
+        "outlets": list(outlets),
+        "kinds": Article.Kind.choices,
+        "selected": {
+            key: request.GET.get(key, "") for key in ("election", "candidate", "outlet", "kind")
+        },
+        "filters_active": any(
+            request.GET.get(k) for k in ("election", "candidate", "outlet", "kind")
+        ),
+    }
+    return render(request, "articles/article_list.html", context)
 
 
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The text as readable paragraphs, every visible annotation as JSON for the highlighter.
+
+    Queries do not grow with the number of annotations (one query for them, one for their
+    proposals)."""
     try:
         article = article_get_for(actor=request.user, article_id=pk)
     except Article.DoesNotExist as exc:
         raise Http404 from exc
-    paragraphs = [block for block in article.text.split("\n\n") if block.strip()]
-    return render(
-        request, "articles/article_detail.html", {"article": article, "paragraphs": paragraphs}
-    )
+    annotations = annotation_list_for_article(actor=request.user, article=article)
+    data = AnnotationOutputSerializer(annotations, many=True).data
+    can_annotate = is_fact_checker(request.user) and article.status == Article.Status.PUBLISHED
+    context = {
+        "article": article,
+        "text_html": render_article_text(article.text),
+        "annotations_data": data,
+        "annotation_count": len(annotations),
+        "reader_config": {
+            "articleId": article.pk,
+            "articleVersion": article.version,
+            "username": request.user.get_username(),
+            "canAnnotate": can_annotate,
+            "isModerator": is_moderator(request.user),
+            "text": article.text,
+        },
+        "can_annotate": can_annotate,
+        "reader_strings": reader_strings(),
+    }
+    return render(request, "articles/article_detail.html", context)

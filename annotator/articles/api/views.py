@@ -1,13 +1,21 @@
 from __future__ import annotations
 
-from rest_framework import generics
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from annotator.articles.api.filters import ArticleFilter
 from annotator.articles.api.serializers import (
     ArticleDetailOutputSerializer,
     ArticleListOutputSerializer,
 )
-from annotator.articles.selectors import article_list_for
+from annotator.articles.models import Article
+from annotator.articles.selectors import article_get_for, article_list_for
+from annotator.articles.services import article_revise_text
+from annotator.lib.api import etag_for, parse_expected_version
+from annotator.lib.errors import NotFoundError
 
 
 class ArticleListApi(generics.ListAPIView):
@@ -18,8 +26,45 @@ class ArticleListApi(generics.ListAPIView):
         return article_list_for(actor=self.request.user)
 
 
+class ArticleTextInputSerializer(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False)
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    version = serializers.IntegerField(required=False)
+
+
 class ArticleDetailApi(generics.RetrieveAPIView):
+    """GET the article with its text. PATCH `{text, version, note}` (moderators): a new revision,
+    every annotation re-anchored; answers the article and `reanchoring` counts."""
+
     serializer_class = ArticleDetailOutputSerializer
 
     def get_queryset(self):  # type: ignore[override]
         return article_list_for(actor=self.request.user).defer(None)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag_for(response.data["version"])
+        return response
+
+    @extend_schema(request=ArticleTextInputSerializer, responses=ArticleDetailOutputSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        try:  # 404 for what the actor cannot see
+            article_get_for(actor=request.user, article_id=pk)
+        except Article.DoesNotExist as exc:
+            raise NotFoundError(_("Article not found.")) from exc
+        serializer = ArticleTextInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        counts = article_revise_text(
+            actor=request.user,
+            article_id=pk,
+            text=data["text"],
+            expected_version=parse_expected_version(request, data.get("version")),
+            note=data["note"],
+        )
+        article = article_get_for(actor=request.user, article_id=pk)
+        body = dict(self.get_serializer(article).data)
+        body["reanchoring"] = counts
+        response = Response(body)
+        response["ETag"] = etag_for(article.version)
+        return response

@@ -1,0 +1,183 @@
+"""Annotations API: JSON by default, W3C Web Annotation JSON-LD with `Accept: application/ld+json`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.annotations import services
+from annotator.annotations.api.serializers import (
+    AnnotationCreateInputSerializer,
+    AnnotationOutputSerializer,
+    AnnotationUpdateInputSerializer,
+)
+from annotator.annotations.models import Annotation
+from annotator.annotations.selectors import annotation_get_for, annotation_list_for
+from annotator.annotations.w3c import W3C_CONTEXT, annotation_to_w3c
+from annotator.lib.api import Pagination, etag_for, parse_expected_version
+from annotator.lib.errors import StaleVersionError
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class AnnotationFilter(django_filters.FilterSet):
+    article = django_filters.NumberFilter(field_name="article_id")
+    author = django_filters.CharFilter(field_name="author__username")
+    status = django_filters.ChoiceFilter(choices=Annotation.Status.choices)
+    proposal = django_filters.NumberFilter(field_name="proposals", distinct=True)
+    tag = django_filters.CharFilter(method="filter_tag")
+
+    class Meta:
+        model = Annotation
+        fields = ["article", "author", "status", "proposal", "tag"]
+
+    def filter_tag(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(tags__contains=[value.strip().lower()])
+
+
+def _base_url(request: Request) -> str:
+    return request.build_absolute_uri("/").rstrip("/") if request else settings.SITE_URL
+
+
+def _wants_jsonld(request: Request) -> bool:
+    return getattr(request.accepted_renderer, "media_type", "") == JSONLDRenderer.media_type
+
+
+def _render(request: Request, annotation: Annotation, **kwargs: Any) -> Response:
+    if _wants_jsonld(request):
+        data = annotation_to_w3c(annotation, base_url=_base_url(request))
+    else:
+        data = AnnotationOutputSerializer(annotation, context={"request": request}).data
+    response = Response(data, **kwargs)
+    response["ETag"] = etag_for(annotation.version)
+    return response
+
+
+def _with_current_state(request: Request, exc: StaleVersionError, annotation_id: Any) -> None:
+    """Attach the annotation as it now is to a 409, so the client can show and merge it."""
+    try:
+        current = annotation_get_for(actor=request.user, annotation_id=annotation_id)
+    except Exception:
+        return
+    exc.extra["current"] = AnnotationOutputSerializer(current).data
+
+
+class AnnotationListApi(APIView):
+    """GET: visible annotations (filters article, author, status, proposal, tag). POST: create."""
+
+    renderer_classes = [JSONRenderer, JSONLDRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("article", OpenApiTypes.INT),
+            OpenApiParameter("author", OpenApiTypes.STR, description="username"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Annotation.Status.values),
+            OpenApiParameter("proposal", OpenApiTypes.INT),
+            OpenApiParameter("tag", OpenApiTypes.STR),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses=AnnotationOutputSerializer(many=True),
+        description="Visible annotations in text order. `Accept: application/ld+json` returns a "
+        "W3C AnnotationPage.",
+    )
+    def get(self, request: Request) -> Response:
+        filterset = AnnotationFilter(
+            request.query_params, queryset=annotation_list_for(actor=request.user)
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        queryset = filterset.qs
+        paginator = Pagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        if _wants_jsonld(request):
+            base = _base_url(request)
+            return Response(
+                {
+                    "@context": W3C_CONTEXT,
+                    "type": "AnnotationPage",
+                    "partOf": {
+                        "type": "AnnotationCollection",
+                        "total": paginator.page.paginator.count,
+                    },
+                    "items": [
+                        annotation_to_w3c(a, base_url=base, include_context=False) for a in page
+                    ],
+                }
+            )
+        data = AnnotationOutputSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        request=AnnotationCreateInputSerializer, responses={201: AnnotationOutputSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        serializer = AnnotationCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.annotation_create(actor=request.user, **serializer.validated_data)
+        annotation = annotation_get_for(actor=request.user, annotation_id=created.pk)
+        response = _render(request, annotation, status=status.HTTP_201_CREATED)
+        response["Location"] = f"/api/annotations/{annotation.pk}/"
+        return response
+
+
+class AnnotationDetailApi(APIView):
+    """GET one; PATCH/PUT change it (needs `version` or If-Match); DELETE soft-deletes it."""
+
+    renderer_classes = [JSONRenderer, JSONLDRenderer]
+
+    @extend_schema(
+        responses=AnnotationOutputSerializer,
+        description="`Accept: application/ld+json` returns the W3C Web Annotation.",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return _render(request, annotation_get_for(actor=request.user, annotation_id=pk))
+
+    @extend_schema(request=AnnotationUpdateInputSerializer, responses=AnnotationOutputSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        serializer = AnnotationUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected = parse_expected_version(request, data.pop("version", None))
+        try:
+            services.annotation_update(
+                actor=request.user, annotation_id=pk, expected_version=expected, **data
+            )
+        except StaleVersionError as exc:
+            _with_current_state(request, exc, pk)
+            raise
+        return _render(request, annotation_get_for(actor=request.user, annotation_id=pk))
+
+    put = patch
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", OpenApiTypes.INT, description="or If-Match")],
+        responses={204: None},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        body_version = request.data.get("version") if hasattr(request.data, "get") else None
+        expected = parse_expected_version(
+            request,
+            body_version if body_version is not None else request.query_params.get("version"),
+        )
+        try:
+            services.annotation_delete(
+                actor=request.user, annotation_id=pk, expected_version=expected
+            )
+        except StaleVersionError as exc:
+            _with_current_state(request, exc, pk)
+            raise
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -42,7 +42,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.detail) from exc
     items = [
-        {"annotation": annotation, "context": selectors.passage_in_context(annotation)}
+        {"annotation": annotation, "around": selectors.passage_in_context(annotation)}
         for annotation in queue[:QUEUE_PAGE_SIZE]
     ]
     return render(
@@ -97,7 +97,7 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     approvers = selectors.approvers_in_round(events) if annotation.status == "submitted" else set()
     context = {
         "annotation": annotation,
-        "context": selectors.passage_in_context(annotation),
+        "around": selectors.passage_in_context(annotation),
         "events": events,
         "threads": selectors.reply_threads(replies),
         "is_author": is_author,

@@ -167,7 +167,9 @@ def test_reviewing_notifies_the_author_and_emails_them_after_commit(
     assert f"/annotations/{annotation.pk}/" in mailoutbox[0].body
 
 
-def test_no_email_is_sent_to_a_user_without_an_address(reviewer, django_capture_on_commit_callbacks, mailoutbox):
+def test_no_email_is_sent_to_a_user_without_an_address(
+    reviewer, django_capture_on_commit_callbacks, mailoutbox
+):
     author = UserFactory(role="fact-checker", email="")
     annotation = submitted_annotation(author=author)
     with django_capture_on_commit_callbacks(execute=True):

@@ -67,10 +67,10 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 ACTION_VERBS = {
-    "submit": gettext_lazy("submit"),
-    "approve": gettext_lazy("approve"),
-    "request_changes": gettext_lazy("request changes on"),
-    "reject": gettext_lazy("reject"),
+    "submit": gettext_lazy("Submission"),
+    "approve": gettext_lazy("Approval"),
+    "request_changes": gettext_lazy("Change request"),
+    "reject": gettext_lazy("Rejection"),
 }
 
 REVIEW_DECISIONS = ("approve", "request_changes", "reject")
@@ -107,7 +107,9 @@ def check_state(transition: Transition, *, annotation: Annotation) -> None:
     if annotation.status not in transition.sources:
         allowed = ", ".join(sorted(str(Status(s).label) for s in transition.sources))
         raise InvalidTransitionError(
-            _("Cannot %(action)s an annotation that is %(state)s (allowed from: %(allowed)s).")
+            _(
+                "%(action)s is not possible for an annotation that is %(state)s (only from: %(allowed)s)."
+            )
             % {
                 "action": ACTION_VERBS[transition.action],
                 "state": Status(annotation.status).label,

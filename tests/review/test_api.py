@@ -60,7 +60,7 @@ def test_reviewing_own_annotation_answers_403_saying_which_rule(reviewer):
         f"/api/annotations/{annotation.pk}/reviews/", {"decision": "approve"}, format="json"
     )
     assert response.status_code == 403
-    assert "own annotation" in response.json()["detail"]
+    assert "Personne ne relit sa propre annotation" in response.json()["detail"]
 
 
 def test_approving_an_already_approved_annotation_answers_409_saying_which_state(reviewer):
@@ -70,7 +70,8 @@ def test_approving_an_already_approved_annotation_answers_409_saying_which_state
     )
     assert response.status_code == 409
     assert response.json()["error"] == "invalid_transition"
-    assert "Approved" in response.json()["detail"] or "approuvée" in response.json()["detail"]
+    assert "Approbation impossible" in response.json()["detail"]
+    assert "« Approuvée »" in response.json()["detail"]
 
 
 def test_anonymous_users_cannot_use_the_review_api():

@@ -79,14 +79,14 @@ def test_a_rejection_or_change_request_without_a_comment_is_refused(reviewer, de
 
 def test_the_author_cannot_review_even_as_a_moderator(moderator):
     annotation = submitted_annotation(author=moderator)
-    with pytest.raises(PermissionDeniedError, match="own annotation"):
+    with pytest.raises(PermissionDeniedError, match="propre annotation"):
         services.annotation_review(actor=moderator, annotation_id=annotation.pk, decision="approve")
 
 
 def test_a_locked_annotation_cannot_be_reviewed_or_resubmitted_until_unlocked(moderator, reviewer):
     annotation = submitted_annotation()
     services.annotation_lock(actor=moderator, annotation_id=annotation.pk, reason="Litige")
-    with pytest.raises(InvalidTransitionError, match="locked"):
+    with pytest.raises(InvalidTransitionError, match="verrouillée"):
         services.annotation_review(actor=reviewer, annotation_id=annotation.pk, decision="approve")
     services.annotation_unlock(actor=moderator, annotation_id=annotation.pk)
     services.annotation_review(actor=reviewer, annotation_id=annotation.pk, decision="approve")
@@ -148,7 +148,7 @@ def test_events_cannot_be_edited_or_deleted_even_with_raw_sql():
 
 def test_a_user_without_a_role_cannot_review(outsider):
     annotation = submitted_annotation()
-    with pytest.raises(PermissionDeniedError, match="reviewers"):
+    with pytest.raises(PermissionDeniedError, match="relecteurs"):
         services.annotation_review(actor=outsider, annotation_id=annotation.pk, decision="approve")
 
 

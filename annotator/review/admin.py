@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 from django.contrib import admin
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from annotator.lib.errors import DomainError
-from annotator.review import admin_actions, services
+from annotator.review import admin_actions, admin_history, services
 from annotator.review.models import AnnotationEvent, Flag, Notification, Reply
 
 
@@ -143,3 +144,7 @@ class NotificationAdmin(admin_actions.ModeratorAccessMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+if importlib.util.find_spec("proposals.admin") is None:
+    admin_history.register(admin.site)

@@ -120,3 +120,14 @@ def test_a_moderator_hides_a_flagged_reply_and_closes_the_flag(moderator):
     reply.refresh_from_db()
     flag.refresh_from_db()
     assert reply.hidden_reason == "Insulte" and flag.status == "resolved"
+
+
+def test_proposals_ratings_and_verdicts_have_a_history_page_for_moderators(moderator):
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    client = admin_for(moderator)
+    assert client.get("/admin/proposals/proposal/").status_code == 200
+    assert client.get(f"/admin/proposals/proposal/{proposal.pk}/history/").status_code == 200
+    assert client.get("/admin/proposals/verdict/").status_code == 200
+    assert client.get("/admin/proposals/feasibilityrating/").status_code == 200

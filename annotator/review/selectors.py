@@ -208,3 +208,13 @@ def flag_list_for(*, actor: Any, status: str | None = Flag.Status.OPEN) -> Query
         raise PermissionDeniedError("Only moderators see the flags queue.")
     flags = Flag.objects.select_related("reporter", "annotation", "reply", "resolved_by")
     return flags.filter(status=status) if status else flags
+
+
+def annotation_list_mine(*, actor: Any, status: str | None = None) -> QuerySet[Annotation]:
+    """The actor's own visible annotations, most recently changed first."""
+    mine = Annotation.objects.filter(
+        author=actor, hidden_at__isnull=True, deleted_at__isnull=True
+    ).select_related("article", "revision")
+    if status in Status.values:
+        mine = mine.filter(status=status)
+    return mine.prefetch_related(_proposals_prefetch()).order_by("-modified", "-id")

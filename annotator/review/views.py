@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from annotator.annotations.models import Annotation
 from annotator.lib import roles
 from annotator.lib.errors import NotFoundError, PermissionDeniedError
 from annotator.review import selectors, workflow
@@ -53,6 +54,20 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "approvals_required": settings.REVIEW_APPROVALS_REQUIRED,
             "js_messages": _js_messages(),
         },
+    )
+
+
+@login_required
+def my_annotations(request: HttpRequest) -> HttpResponse:
+    """The user's own annotations by state: what needs changes, what waits, what is verified."""
+    state = request.GET.get("state") or ""
+    page = Paginator(
+        selectors.annotation_list_mine(actor=request.user, status=state or None), 50
+    ).get_page(request.GET.get("page"))
+    counts = selectors.review_counts_for(actor=request.user)
+    tabs = [(value, label, counts[value]) for value, label in Annotation.Status.choices]
+    return render(
+        request, "review/my_annotations.html", {"page": page, "state": state, "tabs": tabs}
     )
 
 

@@ -157,3 +157,15 @@ def test_the_annotation_page_costs_constant_queries(reviewer, django_assert_max_
         ReplyFactory(annotation=annotation)
     with django_assert_max_num_queries(len(few)):
         assert client.get(f"/annotations/{annotation.pk}/").status_code == 200
+
+
+def test_my_annotations_page_counts_and_filters_by_state(fact_checker):
+    AnnotationFactory(author=fact_checker, status="changes_requested", comment="À reprendre")
+    AnnotationFactory(author=fact_checker, status="approved", comment="Validée")
+    AnnotationFactory(status="approved", comment="Pas à moi")
+    client = browser_for(fact_checker)
+    html = client.get("/review/mine/?state=changes_requested").content.decode()
+    assert 'data-testid="mine-count-changes_requested">1<' in html
+    assert 'data-testid="nav-changes-count"' in html
+    assert "Validée" not in html and "Pas à moi" not in html
+    assert client.get("/review/mine/").status_code == 200

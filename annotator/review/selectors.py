@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from annotator.annotations.models import Annotation
@@ -45,14 +46,14 @@ def annotation_get_for(*, actor: Any, annotation_id: int) -> Annotation:
         .first()
     )
     if annotation is None:
-        raise NotFoundError("No such annotation.")
+        raise NotFoundError(_("No such annotation."))
     return annotation
 
 
 def annotation_review_queue_for(*, actor: Any) -> QuerySet[Annotation]:
     """Submitted annotations the actor did not write nor already approved, oldest submission first."""
     if not roles.is_reviewer(actor):
-        raise PermissionDeniedError("Only reviewers and moderators review annotations.")
+        raise PermissionDeniedError(_("Only reviewers and moderators review annotations."))
     return (
         _review_queue_q(actor)
         .select_related("article", "revision", "author")
@@ -182,10 +183,10 @@ def reply_threads(replies: list[Reply]) -> list[tuple[Reply, int]]:
 def reply_get_for(*, actor: Any, reply_id: int) -> Reply:
     reply = Reply.objects.filter(pk=reply_id).first()
     if reply is None:
-        raise NotFoundError("No such reply.")
+        raise NotFoundError(_("No such reply."))
     annotation_get_for(actor=actor, annotation_id=reply.annotation_id)
     if reply.hidden_at is not None and not roles.is_moderator(actor):
-        raise NotFoundError("No such reply.")
+        raise NotFoundError(_("No such reply."))
     return reply
 
 
@@ -205,7 +206,7 @@ def unread_count_for(*, actor: Any) -> int:
 def flag_list_for(*, actor: Any, status: str | None = Flag.Status.OPEN) -> QuerySet[Flag]:
     """The moderators' queue of flags (open ones by default)."""
     if not roles.is_moderator(actor):
-        raise PermissionDeniedError("Only moderators see the flags queue.")
+        raise PermissionDeniedError(_("Only moderators see the flags queue."))
     flags = Flag.objects.select_related("reporter", "annotation", "reply", "resolved_by")
     return flags.filter(status=status) if status else flags
 

@@ -49,8 +49,8 @@ class HiddenFilter(admin.SimpleListFilter):
 
 class AnnotationEventInline(admin.TabularInline):
     model = AnnotationEvent
-    fields = ["created", "actor", "action", "from_state", "to_state", "comment"]
-    readonly_fields = fields
+    fields = ("created", "actor", "action", "from_state", "to_state", "comment")
+    readonly_fields = ("created", "actor", "action", "from_state", "to_state", "comment")
     extra = 0
     can_delete = False
     ordering = ["created", "id"]

@@ -102,7 +102,7 @@ def hide_flagged(modeladmin: admin.ModelAdmin, request: Any, queryset: Any) -> N
                 services.annotation_hide(
                     actor=request.user, annotation_id=flag.annotation_id, reason=reason
                 )
-            else:
+            elif flag.reply_id:
                 services.reply_hide(actor=request.user, reply_id=flag.reply_id, reason=reason)
         except DomainError:
             pass  # already hidden by an earlier flag of the same batch: resolve it all the same

@@ -55,7 +55,7 @@ class AnnotationEventSerializer(serializers.ModelSerializer):
 
 class ReplyInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=10_000, trim_whitespace=False)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
 
 
 class ReplySerializer(serializers.ModelSerializer):
@@ -91,7 +91,7 @@ class FlagSerializer(serializers.ModelSerializer):
 
 class NotificationSerializer(serializers.ModelSerializer):
     actor = UserSummarySerializer(allow_null=True)
-    label = serializers.CharField(source="get_kind_display")
+    label = serializers.CharField(source="get_kind_display")  # type: ignore[assignment]
     link = serializers.SerializerMethodField()
     is_read = serializers.BooleanField()
 

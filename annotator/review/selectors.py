@@ -67,8 +67,9 @@ def annotation_review_queue_for(*, actor: Any) -> QuerySet[Annotation]:
     )
 
 
-def _review_queue_q(actor: Any) -> QuerySet[Annotation]:
-    # An approval by the actor since the latest submission: they have nothing left to do there.
+def _to_review_q(actor: Any) -> Q:
+    """Submitted, visible, unlocked, written by someone else and not yet approved by the actor
+    since its latest submission: what the actor still has to review."""
     approved_by_actor = AnnotationEvent.objects.filter(
         annotation=OuterRef("pk"), action=AnnotationEvent.Action.APPROVE, actor=actor
     ).filter(
@@ -79,15 +80,14 @@ def _review_queue_q(actor: Any) -> QuerySet[Annotation]:
         .values("id")[:1]
     )
     return (
-        Annotation.objects.filter(
-            status=Status.SUBMITTED,
-            hidden_at__isnull=True,
-            deleted_at__isnull=True,
-            is_locked=False,
-        )
-        .exclude(author=actor)
-        .exclude(Exists(approved_by_actor))
+        Q(status=Status.SUBMITTED, hidden_at__isnull=True, deleted_at__isnull=True, is_locked=False)
+        & ~Q(author=actor)
+        & ~Q(Exists(approved_by_actor))
     )
+
+
+def _review_queue_q(actor: Any) -> QuerySet[Annotation]:
+    return Annotation.objects.filter(_to_review_q(actor))
 
 
 def review_counts_for(*, actor: Any) -> dict[str, int]:
@@ -97,16 +97,7 @@ def review_counts_for(*, actor: Any) -> dict[str, int]:
         state: Count("pk", filter=mine & Q(status=state)) for state in Status.values
     }
     if roles.is_reviewer(actor):
-        aggregates["to_review"] = Count(
-            "pk",
-            filter=Q(
-                status=Status.SUBMITTED,
-                hidden_at__isnull=True,
-                deleted_at__isnull=True,
-                is_locked=False,
-            )
-            & ~Q(author=actor),
-        )
+        aggregates["to_review"] = Count("pk", filter=_to_review_q(actor))
     counts = Annotation.objects.aggregate(**aggregates)
     counts.setdefault("to_review", 0)
     return counts

@@ -45,6 +45,7 @@ def test_the_queue_leaves_out_what_the_reviewer_already_approved(settings, revie
     services.annotation_review(actor=reviewer, annotation_id=annotation.pk, decision="approve")
     html = browser_for(reviewer).get("/review/").content.decode()
     assert "Attend une seconde approbation" not in html
+    assert 'data-testid="nav-review-count"' not in html  # the count agrees with the queue
 
 
 def test_hidden_annotations_leave_the_queue(reviewer, moderator):

@@ -25,7 +25,7 @@ from annotator.review.notifications import (
 QUEUE_PAGE_SIZE = 50
 
 
-def _js_messages() -> dict[str, str]:
+def _js_messages() -> dict[str, object]:
     return {
         "approved": _("Approved: this annotation is now verified."),
         "changes_requested": _("Changes requested: sent back to its author."),
@@ -33,6 +33,7 @@ def _js_messages() -> dict[str, str]:
         "approvalRecorded": _("Approval recorded (%(count)s of %(required)s)."),
         "failed": _("The server did not accept this action. Try again."),
         "sent": _("Sent."),
+        "labels": {value: str(label) for value, label in Annotation.Status.choices},
     }
 
 

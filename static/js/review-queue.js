@@ -93,6 +93,11 @@ function finish(item, text, state) {
   item.classList.remove("is-current");
   item.classList.add("is-done", `is-done-${state}`);
   item.querySelector("[data-review-form]").hidden = true;
+  const badge = item.querySelector(".review-item-meta .badge");
+  if (badge && messages.labels?.[state]) {
+    badge.className = `badge status-${state}`;
+    badge.textContent = messages.labels[state];
+  }
   const outcome = item.querySelector(".review-outcome");
   outcome.textContent = text;
   outcome.hidden = false;

@@ -76,6 +76,7 @@ def test_submit_approve_from_the_queue_with_the_keyboard_notify_and_hide_in_the_
     outcome = items.nth(1).locator(".review-outcome")
     outcome.wait_for(state="visible")
     assert "Approuvée" in outcome.inner_text()
+    assert items.nth(1).locator(".badge").inner_text() == "Approuvée"
     assert reviewer.evaluate("window.__noReload") is True  # no page reload
     assert reviewer.locator("[data-testid=nav-review-count]").inner_text() == "1"
     screenshot(reviewer, "review-queue-after-approval")

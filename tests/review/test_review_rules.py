@@ -227,3 +227,29 @@ def test_nobody_but_the_author_sees_or_acts_on_a_draft(reviewer, moderator):
     for actor in (reviewer, moderator):
         with pytest.raises(NotFoundError):
             services.reply_create(actor=actor, annotation_id=draft.pk, body="?")
+
+
+def test_answering_a_reply_notifies_its_author_and_the_annotation_author(fact_checker2, reviewer):
+    annotation = submitted_annotation()
+    first = services.reply_create(actor=fact_checker2, annotation_id=annotation.pk, body="Source ?")
+    services.reply_create(
+        actor=reviewer, annotation_id=annotation.pk, body="Page 12.", parent_id=first.pk
+    )
+    notified = set(
+        Notification.objects.filter(kind="reply", actor=reviewer).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert notified == {annotation.author.username, fact_checker2.username}
+
+
+def test_a_moderator_hides_a_reply_and_others_no_longer_see_it(moderator, fact_checker2):
+    from annotator.review.selectors import reply_list_for
+
+    annotation = submitted_annotation()
+    reply = services.reply_create(actor=fact_checker2, annotation_id=annotation.pk, body="Insulte")
+    services.reply_hide(actor=moderator, reply_id=reply.pk, reason="Abus")
+    assert list(reply_list_for(actor=fact_checker2, annotation_id=annotation.pk)) == []
+    assert list(reply_list_for(actor=moderator, annotation_id=annotation.pk)) == [reply]
+    with pytest.raises(PermissionDeniedError):
+        services.reply_hide(actor=fact_checker2, reply_id=reply.pk, reason="?")

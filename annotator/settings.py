@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "annotator.context_processors.navigation",
+                "annotator.review.context_processors.review_navigation",
             ],
         },
     },

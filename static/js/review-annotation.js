@@ -1,0 +1,70 @@
+// An annotation's page: submit, review, reply and flag through the API.
+import { postJSON, showError } from "./review-api.js";
+
+const actions = document.querySelector("[data-annotation-actions]");
+
+async function act(url, body) {
+  const error = actions.querySelector(".form-error");
+  actions.querySelectorAll("button").forEach((button) => (button.disabled = true));
+  const result = await postJSON(url, { ...body, version: Number(actions.dataset.version) });
+  if (result.ok) {
+    window.location.reload();
+    return;
+  }
+  actions.querySelectorAll("button").forEach((button) => (button.disabled = false));
+  showError(error, result.data.detail);
+}
+
+actions?.addEventListener("click", (event) => {
+  const button = event.target.closest("button");
+  if (!button) return;
+  const id = actions.dataset.id;
+  if (button.hasAttribute("data-submit")) act(`/api/annotations/${id}/submit/`, {});
+  if (button.dataset.decision) {
+    const comment = actions.querySelector("textarea")?.value || "";
+    act(`/api/annotations/${id}/reviews/`, { decision: button.dataset.decision, comment });
+  }
+});
+
+const replyForm = document.querySelector("[data-reply-form]");
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-reply-to]");
+  if (!button || !replyForm) return;
+  replyForm.elements.parent.value = button.dataset.replyTo;
+  const label = replyForm.querySelector("[data-replying-to]");
+  label.textContent = `→ ${button.dataset.replyName}`;
+  label.hidden = false;
+  replyForm.elements.body.focus();
+});
+
+replyForm?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const parent = replyForm.elements.parent.value;
+  const result = await postJSON(`/api/annotations/${replyForm.dataset.id}/replies/`, {
+    body: replyForm.elements.body.value,
+    parent: parent ? Number(parent) : null,
+  });
+  if (result.ok) {
+    window.location.hash = `reply-${result.data.id}`;
+    window.location.reload();
+  } else {
+    showError(replyForm.querySelector(".form-error"), result.data.detail);
+  }
+});
+
+document.querySelectorAll("[data-flag-form]").forEach((form) => {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { reason: form.elements.reason.value, note: form.elements.note.value };
+    body[form.dataset.target] = Number(form.dataset.targetId);
+    const result = await postJSON("/api/flags/", body);
+    if (result.ok) {
+      form.querySelector(".flag-done").hidden = false;
+      showError(form.querySelector(".form-error"), "");
+      form.querySelector("button[type=submit]").disabled = true;
+    } else {
+      showError(form.querySelector(".form-error"), result.data.detail);
+    }
+  });
+});

@@ -89,7 +89,7 @@ def text_pdf(lines: list[str] | None = None, *, title: str = "Programme numériq
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
     for line in PDF_LINES if lines is None else lines:
-        pdf.cell(0, 8, line.replace("’", "'"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -114,9 +114,18 @@ def _bad_inputs():
         "empty": ({"text": "", "title": "T"}, "empty"),
         "whitespace": ({"text": "  \n\t ", "title": "T"}, "empty"),
         "too_large": ({"file": ("big.txt", b"x" * 2048, "text/plain")}, "too_large"),
-        "type_mismatch": ({"file": ("faux.pdf", b"pas un pdf", "application/pdf")}, "type_mismatch"),
-        "not_utf8": ({"file": ("latin.txt", "Élysée".encode("latin-1"), "text/plain")}, "undecodable"),
-        "no_text_layer": ({"file": ("scan.pdf", image_only_pdf(), "application/pdf")}, "no_text_layer"),
+        "type_mismatch": (
+            {"file": ("faux.pdf", b"pas un pdf", "application/pdf")},
+            "type_mismatch",
+        ),
+        "not_utf8": (
+            {"file": ("latin.txt", "Élysée".encode("latin-1"), "text/plain")},
+            "undecodable",
+        ),
+        "no_text_layer": (
+            {"file": ("scan.pdf", image_only_pdf(), "application/pdf")},
+            "no_text_layer",
+        ),
     }
 
 

@@ -9,12 +9,12 @@ from tests.factories.newsroom import ARTICLE_HTML, PDF_LINES, image_only_pdf, te
 
 
 def test_plain_text_is_kept_byte_for_byte_including_crlf_and_trailing_spaces():
-    raw = "Titre  \r\n\r\nLigne un\r\nLigne deux   \n".encode()
+    raw = b"Titre  \r\n\r\nLigne un\r\nLigne deux   \n"
     assert intake.prepare_file(raw, filename="note.txt").text == raw.decode()
 
 
 def test_markdown_is_stored_as_written_and_its_first_heading_suggests_the_title():
-    raw = "\n# Le plan fibre\n\nLe candidat promet **100 %** de fibre.\n".encode()
+    raw = b"\n# Le plan fibre\n\nLe candidat promet **100 %** de fibre.\n"
     prepared = intake.prepare_file(raw, filename="plan.md")
     assert prepared.text == raw.decode()
     assert prepared.source_format == intake.MARKDOWN

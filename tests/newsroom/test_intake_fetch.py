@@ -14,11 +14,11 @@ from tests.factories.newsroom import ARTICLE_HTML, text_pdf
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         routes = {
             "/article.html": ("text/html; charset=utf-8", ARTICLE_HTML.encode()),
             "/programme.pdf": ("application/pdf", text_pdf()),
-            "/note.txt": ("text/plain; charset=utf-8", "Ligne 1\nLigne 2\n".encode()),
+            "/note.txt": ("text/plain; charset=utf-8", b"Ligne 1\nLigne 2\n"),
             "/big.txt": ("text/plain", b"x" * 5000),
             "/image.png": ("image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
         }
@@ -121,7 +121,8 @@ def test_the_strict_default_refuses_private_and_local_addresses(address):
 
 
 @pytest.mark.parametrize(
-    "address", ["ftp://example.org/a.txt", "file:///etc/passwd", "javascript:alert(1)", "gopher://x"]
+    "address",
+    ["ftp://example.org/a.txt", "file:///etc/passwd", "javascript:alert(1)", "gopher://x"],
 )
 def test_only_http_and_https_are_fetched_even_when_private_addresses_are_allowed(
     address, private_allowed

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -90,8 +90,8 @@ def _member_action(request: HttpRequest, action: str, user_id: int) -> HttpRespo
         else:
             user = services.member_reactivate(actor=request.user, user_id=user_id)
             messages.success(request, _("%(user)s can log in again.") % {"user": user.username})
-    except NotFoundError:
-        raise
+    except NotFoundError as exc:
+        raise Http404(exc.detail) from exc
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("team:list")

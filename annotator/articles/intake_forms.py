@@ -68,7 +68,7 @@ class SourceForm(forms.Form):
         candidacies = Candidacy.objects.select_related("candidate", "election", "party")
         self.fields["candidacies"].queryset = candidacies
         self.fields["candidacies"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
-            f"{c.candidate.full_name} · {c.election.date:%Y}"
+            f"{c.candidate.full_name} · {c.election.name}"
         )
         if not can_publish:
             del self.fields["publish"]

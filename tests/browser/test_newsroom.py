@@ -43,6 +43,7 @@ def add_source_by_upload(page, path) -> int:  # type: ignore[no-untyped-def]
     assert page.locator("#id_title").input_value() == "La candidate veut un ministère du numérique"
     page.fill("#id_outlet", "Journal du soir")
     page.locator(".chip-check", has_text="Mélenchon").first.locator("input").check()
+    page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "newsroom-source-preview")
     page.click("[data-testid=save-button]")
     page.wait_for_url(re.compile(r"/articles/\d+/$"))

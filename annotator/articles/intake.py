@@ -171,7 +171,8 @@ def extract_pdf(raw: bytes, *, field: str = "file") -> tuple[str, str]:
                 UnsupportedTypeError, field, _("The PDF is password-protected; unlock it first.")
             )
         pages = [(page.extract_text() or "").strip("\n") for page in reader.pages]
-        title = str((reader.metadata or {}).get("/Title") or "")
+        metadata: Any = reader.metadata or {}
+        title = str(metadata.get("/Title") or "")
     except InvalidInputError:
         raise
     except Exception as exc:

@@ -17,6 +17,11 @@ PREPARED_SALT = "annotator.articles.intake.prepared"
 LANGUAGE_CHOICES = [("fr", _("French")), ("en", _("English"))]
 
 
+class CandidacyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.candidate.full_name} · {obj.election.name}"
+
+
 class SourceForm(forms.Form):
     MODE_PASTE = "paste"
     MODE_UPLOAD = "upload"
@@ -55,7 +60,7 @@ class SourceForm(forms.Form):
         label=_("Publication date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="fr")
-    candidacies = forms.ModelMultipleChoiceField(
+    candidacies = CandidacyChoiceField(
         label=_("Candidacies it is about"),
         queryset=Candidacy.objects.none(),
         required=False,
@@ -65,11 +70,9 @@ class SourceForm(forms.Form):
 
     def __init__(self, *args: Any, can_publish: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        candidacies = Candidacy.objects.select_related("candidate", "election", "party")
-        self.fields["candidacies"].queryset = candidacies
-        self.fields["candidacies"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
-            f"{c.candidate.full_name} · {c.election.name}"
-        )
+        field = self.fields["candidacies"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Candidacy.objects.select_related("candidate", "election", "party")
         if not can_publish:
             del self.fields["publish"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -98,7 +100,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
                     )
                     return redirect(article.get_absolute_url())
                 preview = prepared
-                data = form.data.copy()
+                data = request.POST.copy()
                 data["prepared"] = sign_prepared(prepared)
                 if not data.get("title"):
                     data["title"] = prepared.suggested_title
@@ -130,9 +132,9 @@ def article_status(request: HttpRequest, pk: int) -> HttpResponse:
     except Article.DoesNotExist as exc:
         raise Http404 from exc
     if request.method == "POST":
-        services = {
-            Article.Status.PUBLISHED: article_publish,
-            Article.Status.ARCHIVED: article_archive,
+        services: dict[str, Callable[..., Article]] = {
+            "published": article_publish,
+            "archived": article_archive,
         }
         service = services.get(request.POST.get("to", ""))
         try:

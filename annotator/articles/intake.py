@@ -152,12 +152,15 @@ def _check_declared_matches(declared: str, sniffed: str, *, field: str) -> None:
 
 
 def extract_html(raw: bytes) -> tuple[str, str]:
-    """Main content of an HTML page as Markdown-like text (navigation, boilerplate dropped)."""
-    html = raw.decode("utf-8", errors="replace")
+    """Main content of an HTML page as Markdown-like text (navigation, boilerplate dropped).
+
+    The bytes go to trafilatura, which honours the page's declared charset (HTML is often not
+    UTF-8); the extracted text is what we store.
+    """
     text = trafilatura.extract(
-        html, output_format="markdown", include_comments=False, include_tables=True
+        raw, output_format="markdown", include_comments=False, include_tables=True
     )
-    metadata = trafilatura.extract_metadata(html)
+    metadata = trafilatura.extract_metadata(raw)
     title = (metadata.title or "") if metadata is not None else ""
     return (text or "").strip(), title.strip()
 
@@ -319,7 +322,10 @@ def fetch_url(url: str) -> tuple[bytes, str, str]:
             response = pool.urlopen(
                 "GET",
                 path,
-                headers={"Host": parts.netloc, "User-Agent": "annotator-intake/1.0"},
+                headers={
+                    "Host": parts.netloc.rsplit("@", 1)[-1],
+                    "User-Agent": "annotator-intake/1.0",
+                },
                 redirect=False,
                 preload_content=False,
             )

@@ -30,6 +30,16 @@ def test_html_keeps_the_main_content_and_drops_navigation_and_footer():
     assert prepared.suggested_title == "La candidate veut un ministère du numérique"
 
 
+def test_html_in_another_charset_is_read_with_its_declared_encoding():
+    page = (
+        '<html><head><meta charset="iso-8859-1"></head><body><article><h1>Élysée</h1>'
+        "<p>Le président a présenté à l'Élysée un plan numérique très détaillé pour la fibre "
+        "et la 5G partout en France, avec un budget prévu.</p></article></body></html>"
+    )
+    prepared = intake.prepare_file(page.encode("latin-1"), filename="page.html")
+    assert prepared.text.startswith("# Élysée\n\nLe président a présenté à l'Élysée")
+
+
 def test_pdf_text_keeps_the_hard_line_breaks_of_the_layout():
     prepared = intake.prepare_file(text_pdf(), filename="programme.pdf")
     assert prepared.text.splitlines() == [line for line in PDF_LINES if line]

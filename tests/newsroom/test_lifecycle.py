@@ -156,3 +156,33 @@ def test_the_status_form_ignores_an_offsite_next(client, moderator):
         f"/articles/{article.pk}/status/", {"to": "published", "next": "//evil.example/"}
     )
     assert response["Location"] == f"/articles/{article.pk}/status/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_publishing_at_once_make_one_transition(moderator):
+    import threading
+
+    from django.db import connection
+
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def publish() -> None:
+        barrier.wait()
+        try:
+            article_publish(actor=moderator, article_id=article.pk)
+            outcomes.append("published")
+        except InvalidTransitionError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["published", "refused"]
+    article.refresh_from_db()
+    assert article.version == 2

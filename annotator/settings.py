@@ -232,3 +232,11 @@ if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
     _worker = os.environ["PYTEST_XDIST_WORKER"]
     CELERY_TASK_DEFAULT_QUEUE = f"test-{_worker}"
     CACHES["default"]["KEY_PREFIX"] = f"annotator-test-{_worker}"
+
+# Source intake (issue 8): fetching a page by URL refuses private/local addresses unless relaxed.
+SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE", default=False)
+SOURCE_FETCH_TIMEOUT = env_int("SOURCE_FETCH_TIMEOUT", 10)
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+INSTALLED_APPS += ["annotator.team"]
+# A pasted or previewed source travels in the request body: leave room for MAX_SOURCE_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * MAX_SOURCE_BYTES + 1024 * 1024

@@ -30,11 +30,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("annotator.articles.intake_urls")),
     path("", include("annotator.articles.urls")),
     path("", include("annotator.annotations.urls")),
     path("", include("annotator.review.urls")),
     path("", include("annotator.exports.urls")),
     path("", include("proposals.urls")),
+    path("", include("annotator.team.urls")),
 ]
 
 admin.site.site_header = "Annotator"

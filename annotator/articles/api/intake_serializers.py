@@ -1,0 +1,51 @@
+"""Input and output shapes of source intake (POST /api/articles/, preview, publish/archive)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.articles.models import Article
+
+
+class SourceInputSerializer(serializers.Serializer):
+    """One of `text`, `file` or `source_url`, plus the article's metadata."""
+
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    file = serializers.FileField(required=False, allow_empty_file=True)
+    source_url = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class ArticleCreateInputSerializer(SourceInputSerializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    author = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    kind = serializers.ChoiceField(choices=Article.Kind.choices, default=Article.Kind.ARTICLE)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
+    published_on = serializers.DateField(required=False, allow_null=True)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=8, default="fr")
+    candidacies = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    status = serializers.ChoiceField(
+        choices=[Article.Status.DRAFT, Article.Status.PUBLISHED], default=Article.Status.DRAFT
+    )
+
+
+class SourcePreviewOutputSerializer(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False)
+    source_format = serializers.CharField()
+    suggested_title = serializers.CharField()
+    fetched_url = serializers.CharField()
+    characters = serializers.IntegerField()
+    text_sha256 = serializers.CharField()
+
+
+class ArticleStatusInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ArticleStatusOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()

@@ -15,16 +15,23 @@ from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
 from annotator.articles.selectors import article_visible_q
 from annotator.lib.errors import NotFoundError
+from annotator.lib.roles import is_moderator
 from proposals.models import Proposal
 
 
-def annotation_visible_q(actor: Any) -> Q:
+def annotation_visible_q(actor: Any, *, include_moderated: bool = False) -> Q:
+    """Annotations of articles the actor may see; drafts only to their author; hidden and deleted
+    ones to nobody, except to moderators when `include_moderated` (review and admin pages, where
+    they restore them)."""
     if not getattr(actor, "is_authenticated", False):
         return Q(pk__in=[])
     visible_articles = Article.objects.filter(article_visible_q(actor)).values("pk")
-    return Q(hidden_at__isnull=True, deleted_at__isnull=True, article__in=visible_articles) & (
+    visible = Q(article__in=visible_articles) & (
         ~Q(status=Annotation.Status.DRAFT) | Q(author=actor)
     )
+    if include_moderated and is_moderator(actor):
+        return visible
+    return visible & Q(hidden_at__isnull=True, deleted_at__isnull=True)
 
 
 def _with_relations(

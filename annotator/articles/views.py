@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -45,12 +46,16 @@ def _annotation_counts(article_ids: list[int], actor: Any) -> dict[int, dict[str
     return counts
 
 
+ARTICLES_PER_PAGE = 50
+
+
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     """Sources with candidates and annotation counts by status; filters by election, candidate,
     outlet and kind. A fixed number of queries whatever the number of rows."""
     filterset = ArticleFilter(request.GET, queryset=article_list_for(actor=request.user))
-    articles = list(filterset.qs)
+    page = Paginator(filterset.qs, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    articles = list(page.object_list)
     counts = _annotation_counts([a.pk for a in articles], request.user)
     for article in articles:
         mine = counts.get(article.pk, {})
@@ -66,8 +71,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
         .values_list("outlet", flat=True)
         .distinct()
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "articles": articles,
+        "page": page,
+        "page_query": query.urlencode(),
         "elections": Election.objects.all(),
         "candidates": Candidate.objects.all(),
         "outlets": list(outlets),

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
+from annotator.annotations.selectors import annotation_visible_q as reader_visible_q
 from annotator.lib import roles
 from annotator.lib.errors import NotFoundError, PermissionDeniedError
 from annotator.review.models import AnnotationEvent, Flag, Notification, Reply
@@ -18,13 +19,8 @@ CONTEXT_CHARS = 280
 
 
 def annotation_visible_q(actor: Any) -> Q:
-    """Drafts only to their author; hidden or deleted annotations only to moderators."""
-    if not getattr(actor, "is_authenticated", False):
-        return Q(pk__in=[])
-    own_or_shared = ~Q(status=Status.DRAFT) | Q(author=actor)
-    if roles.is_moderator(actor):
-        return own_or_shared
-    return own_or_shared & Q(hidden_at__isnull=True, deleted_at__isnull=True)
+    """The reader's visibility rule; moderators also see hidden and deleted annotations here."""
+    return reader_visible_q(actor, include_moderated=True)
 
 
 def _proposals_prefetch() -> Prefetch:

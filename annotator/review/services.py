@@ -39,7 +39,6 @@ MAX_COMMENT_LENGTH = 5000
 __all__ = [
     "annotation_hide",
     "annotation_lock",
-    "annotation_record_edit",
     "annotation_restore",
     "annotation_review",
     "annotation_submit",
@@ -202,26 +201,6 @@ def annotation_review(
     kind = Kind.CHANGES_REQUESTED if decision == "request_changes" else Kind.REJECTED
     notify(recipient=annotation.author, kind=kind, annotation=annotation, actor=actor, text=comment)
     return annotation
-
-
-def annotation_record_edit(
-    *, actor: Any, annotation: Annotation, changed_fields: Iterable[str]
-) -> AnnotationEvent:
-    """Record an edit; an approved annotation whose quote, comment or links changed goes back to
-    `submitted`. For the annotation update service: call it inside its transaction, on the row it
-    locked, before saving (the status is set on `annotation`, the caller saves it)."""
-    changed = set(changed_fields)
-    from_state = annotation.status
-    if annotation.status == Status.APPROVED and changed & workflow.REVIEWED_FIELDS:
-        annotation.status = Status.SUBMITTED
-    return AnnotationEvent.objects.create(
-        annotation=annotation,
-        actor=actor,
-        action=Action.EDIT,
-        from_state=from_state,
-        to_state=annotation.status,
-        comment=", ".join(sorted(changed)),
-    )
 
 
 def _moderate(

@@ -74,8 +74,6 @@ ACTION_VERBS = {
 }
 
 REVIEW_DECISIONS = ("approve", "request_changes", "reject")
-# Fields whose change sends an approved annotation back to review.
-REVIEWED_FIELDS = frozenset({"exact", "prefix", "suffix", "start", "end", "comment", "proposals"})
 
 
 def check_actor(transition: Transition, *, actor: Any, annotation: Annotation) -> None:

@@ -159,7 +159,7 @@ def test_the_article_page_query_count_does_not_grow_with_annotations(
         [Annotation.proposals.through(annotation_id=a.pk, proposal_id=proposal.pk) for a in created]
     )
     client.force_login(fact_checker)
-    # session, user, roles, article, candidacies, annotations, their proposals, + nav counters
-    with django_assert_num_queries(7):
+    # session, user, roles, article, candidacies, annotations, their proposals + 2 nav counters
+    with django_assert_num_queries(9):
         response = client.get(f"/articles/{article.pk}/")
     assert len(annotations_in_page(response)) == count

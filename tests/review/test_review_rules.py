@@ -118,21 +118,40 @@ def test_each_transition_bumps_the_version(fact_checker):
     assert updated.version == annotation.version + 1
 
 
-@pytest.mark.parametrize("field", ["exact", "comment", "proposals"])
-def test_editing_the_quote_comment_or_links_of_an_approved_annotation_sends_it_back(field):
+@pytest.mark.parametrize("field", ["comment", "proposals"])
+def test_editing_the_comment_or_links_of_an_approved_annotation_sends_it_back(field):
+    from annotator.annotations.services import annotation_update
+    from tests.factories import ProposalFactory
+
     annotation = AnnotationFactory(status="approved")
-    event = services.annotation_record_edit(
-        actor=annotation.author, annotation=annotation, changed_fields=[field]
+    change = (
+        {"comment": "Chiffrage corrigé."}
+        if field == "comment"
+        else {"proposals": [ProposalFactory().pk]}
     )
+    annotation_update(
+        actor=annotation.author,
+        annotation_id=annotation.pk,
+        expected_version=annotation.version,
+        **change,
+    )
+    annotation.refresh_from_db()
     assert annotation.status == "submitted"
+    event = AnnotationEvent.objects.filter(annotation=annotation).latest("id")
     assert (event.action, event.from_state, event.to_state) == ("edit", "approved", "submitted")
 
 
 def test_editing_only_the_tags_of_an_approved_annotation_keeps_it_approved():
+    from annotator.annotations.services import annotation_update
+
     annotation = AnnotationFactory(status="approved")
-    services.annotation_record_edit(
-        actor=annotation.author, annotation=annotation, changed_fields=["tags"]
+    annotation_update(
+        actor=annotation.author,
+        annotation_id=annotation.pk,
+        expected_version=annotation.version,
+        tags=["chiffrage"],
     )
+    annotation.refresh_from_db()
     assert annotation.status == "approved"
 
 

@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from proposals.models import Candidacy, Candidate, Election, Party, Proposal, Theme
+from proposals.models import (
+    Candidacy,
+    Candidate,
+    Election,
+    FeasibilityRating,
+    Party,
+    Proposal,
+    Theme,
+    Verdict,
+)
+from proposals.scale import feasibility_label
 
 
 class ElectionOutputSerializer(serializers.ModelSerializer):
@@ -65,3 +75,113 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = obj.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
+
+
+class ProposalListOutputSerializer(ProposalOutputSerializer):
+    """A proposal with its rating count and current verdict value (annotated by the selector)."""
+
+    rating_count = serializers.IntegerField(read_only=True, default=0)
+    verdict = serializers.CharField(source="verdict_feasibility", read_only=True, allow_null=True)
+    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(ProposalOutputSerializer.Meta):
+        fields = [*ProposalOutputSerializer.Meta.fields, "rating_count", "verdict", "merged_into"]
+
+
+class ProposalCreateInputSerializer(serializers.Serializer):
+    candidacy = serializers.IntegerField()
+    primary_theme = serializers.CharField()
+    secondary_themes = serializers.ListField(child=serializers.CharField(), required=False)
+    title = serializers.CharField(max_length=200)
+    statement = serializers.CharField()
+
+
+class ProposalUpdateInputSerializer(serializers.Serializer):
+    candidacy = serializers.IntegerField(required=False)
+    primary_theme = serializers.CharField(required=False)
+    secondary_themes = serializers.ListField(child=serializers.CharField(), required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    statement = serializers.CharField(required=False)
+    version = serializers.IntegerField(required=False)
+
+
+class ProposalMergeInputSerializer(serializers.Serializer):
+    into = serializers.IntegerField(help_text="Id of the proposal to keep")
+
+
+class ProposalMergeOutputSerializer(serializers.Serializer):
+    kept = serializers.IntegerField(source="kept_id")
+    duplicate = serializers.IntegerField(source="duplicate_id")
+    merged_by = serializers.CharField(source="merged_by.username")
+    merged_at = serializers.DateTimeField()
+    moved_annotations = serializers.IntegerField()
+    moved_ratings = serializers.IntegerField()
+    moved_verdicts = serializers.IntegerField()
+    dropped_ratings = serializers.JSONField()
+
+
+class RatingOutputSerializer(serializers.ModelSerializer):
+    rater = serializers.CharField(source="rater.username", read_only=True)
+
+    class Meta:
+        model = FeasibilityRating
+        fields = [
+            "id",
+            "proposal",
+            "rater",
+            "feasibility",
+            "obstacles",
+            "importance",
+            "confidence",
+            "justification",
+            "evidence",
+            "version",
+            "created",
+            "modified",
+        ]
+
+
+class RatingInputSerializer(serializers.Serializer):
+    """Shape only; the rubric rules are checked by the service (one place, one message)."""
+
+    feasibility = serializers.CharField(required=False, allow_blank=True, default="")
+    obstacles = serializers.JSONField(required=False, default=dict)
+    importance = serializers.CharField(required=False, allow_blank=True, default="")
+    confidence = serializers.CharField(required=False, allow_blank=True, default="")
+    justification = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence = serializers.JSONField(required=False, default=list)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class VerdictOutputSerializer(serializers.ModelSerializer):
+    published_by = serializers.CharField(source="published_by.username", read_only=True)
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id",
+            "feasibility",
+            "label",
+            "summary",
+            "published_by",
+            "published_at",
+            "proposed_feasibility",
+            "ratings_snapshot",
+            "is_current",
+        ]
+
+    def get_label(self, obj: Verdict) -> str:
+        return feasibility_label(obj.feasibility)
+
+
+class VerdictInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    feasibility = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class AgreementQuerySerializer(serializers.Serializer):
+    election = serializers.IntegerField(required=False)
+    theme = serializers.CharField(required=False)
+    candidate = serializers.IntegerField(required=False)
+    proposal = serializers.ListField(child=serializers.IntegerField(), required=False)

@@ -113,7 +113,7 @@ def test_only_moderators_merge(pair, role):
 
 
 def test_merge_refuses_itself_other_candidacies_and_missing_targets(moderator, pair):
-    kept, duplicate = pair
+    kept, _duplicate = pair
     other = ProposalFactory()
     client = client_for(moderator)
     assert (

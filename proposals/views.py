@@ -194,7 +194,7 @@ def proposal_rate(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(proposal.get_absolute_url())
     except DomainError as exc:
         context = _detail_context(
-            request, proposal, rating_form=form, rating_errors={**exc.fields, "__all__": exc.detail}
+            request, proposal, rating_form=form, rating_errors={**exc.fields, "form": exc.detail}
         )
         return render(request, "proposals/proposal_detail.html", context, status=400)
     messages.success(
@@ -221,7 +221,7 @@ def proposal_publish_verdict(request: HttpRequest, slug: str) -> HttpResponse:
         context = _detail_context(
             request,
             proposal,
-            verdict_errors={**exc.fields, "__all__": exc.detail},
+            verdict_errors={**exc.fields, "form": exc.detail},
             verdict_form=request.POST,
         )
         return render(request, "proposals/proposal_detail.html", context, status=400)
@@ -276,7 +276,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
             proposal = services.proposal_create(actor=request.user, **form)
         except DomainError as exc:
             context = _proposal_form_context(
-                request, form=form, errors={**exc.fields, "__all__": exc.detail}
+                request, form=form, errors={**exc.fields, "form": exc.detail}
             )
             return render(request, "proposals/proposal_form.html", context, status=400)
         messages.success(request, _("The proposal was created."))
@@ -309,7 +309,7 @@ def proposal_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except DomainError as exc:
             context = _proposal_form_context(
-                request, form=form, proposal=proposal, errors={**exc.fields, "__all__": exc.detail}
+                request, form=form, proposal=proposal, errors={**exc.fields, "form": exc.detail}
             )
             return render(
                 request,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proposals import views
+from proposals import overview_views, views
 
 app_name = "proposals"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("proposals/<slug:slug>/rate/", views.proposal_rate, name="rate"),
     path("proposals/<slug:slug>/verdict/", views.proposal_publish_verdict, name="verdict"),
     path("proposals/<slug:slug>/merge/", views.proposal_merge, name="merge"),
-    path("compare/", views.compare, name="compare"),
-    path("stats/", views.agreement_stats, name="stats"),
-    path("methodology/", views.methodology, name="methodology"),
+    path("compare/", overview_views.compare, name="compare"),
+    path("stats/", overview_views.agreement_stats, name="stats"),
+    path("methodology/", overview_views.methodology, name="methodology"),
 ]

@@ -185,3 +185,35 @@ class AgreementQuerySerializer(serializers.Serializer):
     theme = serializers.CharField(required=False)
     candidate = serializers.IntegerField(required=False)
     proposal = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class RatingListOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Every rating of the proposal, visible or not")
+    blind = serializers.BooleanField(help_text="True while the caller may see only their own")
+    results = RatingOutputSerializer(many=True)
+
+
+class ProposedVerdictOutputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["insufficient", "proposed", "to_discuss"])
+    feasibility = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    rating_count = serializers.IntegerField()
+
+
+class VerdictStateOutputSerializer(serializers.Serializer):
+    rating_count = serializers.IntegerField()
+    proposed = ProposedVerdictOutputSerializer(allow_null=True)
+    published = VerdictOutputSerializer(allow_null=True)
+    history = VerdictOutputSerializer(many=True)
+
+
+class AlphaOutputSerializer(serializers.Serializer):
+    alpha = serializers.FloatField(allow_null=True)
+    level = serializers.CharField()
+    units = serializers.IntegerField()
+    pairable_values = serializers.IntegerField()
+
+
+class AgreementOutputSerializer(serializers.Serializer):
+    feasibility = AlphaOutputSerializer()
+    importance = AlphaOutputSerializer()

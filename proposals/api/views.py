@@ -13,6 +13,7 @@ from annotator.lib.errors import NotFoundError
 from proposals import selectors, services, stats
 from proposals.api.filters import CandidacyFilter, ProposalFilter
 from proposals.api.serializers import (
+    AgreementOutputSerializer,
     AgreementQuerySerializer,
     CandidacyOutputSerializer,
     CandidateOutputSerializer,
@@ -23,10 +24,12 @@ from proposals.api.serializers import (
     ProposalMergeOutputSerializer,
     ProposalUpdateInputSerializer,
     RatingInputSerializer,
+    RatingListOutputSerializer,
     RatingOutputSerializer,
     ThemeOutputSerializer,
     VerdictInputSerializer,
     VerdictOutputSerializer,
+    VerdictStateOutputSerializer,
 )
 
 
@@ -139,7 +142,7 @@ class ProposalRatingsApi(APIView):
     """GET: ratings as visible to the caller (blind until they rated, unless reviewer).
     POST: create or update the caller's own rating (`version` required to update)."""
 
-    @extend_schema(responses=RatingOutputSerializer(many=True))
+    @extend_schema(responses=RatingListOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         proposal = _live_proposal(request, pk)
         view = selectors.ratings_for(actor=request.user, proposal=proposal)
@@ -171,6 +174,7 @@ class ProposalVerdictApi(APIView):
     """GET: the proposed verdict (hidden while the caller is blind) and the published one with
     its history. POST {summary, feasibility?}: publish (reviewers and moderators)."""
 
+    @extend_schema(responses=VerdictStateOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         proposal = _live_proposal(request, pk)
         view = selectors.ratings_for(actor=request.user, proposal=proposal)
@@ -215,7 +219,7 @@ class AgreementApi(APIView):
     """Krippendorff's alpha (ordinal) for feasibility and importance over the filtered proposals.
     `alpha` is null when it is not defined (fewer than two pairable values, no variation)."""
 
-    @extend_schema(parameters=[AgreementQuerySerializer])
+    @extend_schema(parameters=[AgreementQuerySerializer], responses=AgreementOutputSerializer)
     def get(self, request: Request) -> Response:
         query = {
             "election": request.query_params.get("election"),

@@ -43,9 +43,7 @@ def fill_rating(page, feasibility: str, justification: str) -> None:  # type: ig
     page.click('[data-testid="submit-rating"]')
 
 
-def test_two_blind_raters_then_a_reviewer_publishes_and_the_comparison_shows_it(
-    seeded, new_page
-):
+def test_two_blind_raters_then_a_reviewer_publishes_and_the_comparison_shows_it(seeded, new_page):
     url = seeded.get_absolute_url()
     first = new_page()
     login(first, "factchecker", PASSWORD)
@@ -79,10 +77,17 @@ def test_two_blind_raters_then_a_reviewer_publishes_and_the_comparison_shows_it(
     reviewer = new_page()
     login(reviewer, "reviewer", PASSWORD)
     reviewer.goto(url)
-    assert "Réalisable sous conditions" in reviewer.locator('[data-testid="proposed-verdict"]').inner_text()
-    reviewer.fill("#verdict-summary", "Réalisable à condition d'un accord européen sur la commande publique.")
+    assert (
+        "Réalisable sous conditions"
+        in reviewer.locator('[data-testid="proposed-verdict"]').inner_text()
+    )
+    reviewer.fill(
+        "#verdict-summary", "Réalisable à condition d'un accord européen sur la commande publique."
+    )
     reviewer.click("text=Publier le verdict")
-    assert reviewer.locator('[data-testid="published-verdict"] [data-verdict="conditional"]').is_visible()
+    assert reviewer.locator(
+        '[data-testid="published-verdict"] [data-verdict="conditional"]'
+    ).is_visible()
     screenshot(reviewer, "proposal-detail")
     reviewer.locator("#ratings").scroll_into_view_if_needed()
     screenshot(reviewer, "proposal-detail-ratings")

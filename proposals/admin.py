@@ -54,7 +54,7 @@ class RatingInline(admin.TabularInline):
     model = FeasibilityRating
     extra = 0
     fields = ["rater", "feasibility", "importance", "confidence", "version", "modified"]
-    readonly_fields = fields
+    readonly_fields = ["rater", "feasibility", "importance", "confidence", "version", "modified"]
     can_delete = False
     show_change_link = True
 

@@ -7,7 +7,7 @@ against the PyPI `krippendorff` package on several data sets (tests/proposals/te
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -29,7 +29,7 @@ class AlphaResult:
 
 def ordinal_alpha(units: Iterable[Sequence[int]]) -> AlphaResult:
     """Krippendorff's alpha for ordinal data; `alpha` is None when it is not defined."""
-    coincidences: Counter[tuple[int, int]] = Counter()
+    coincidences: defaultdict[tuple[int, int], float] = defaultdict(float)
     pairable_units = 0
     for values in units:
         m = len(values)
@@ -42,7 +42,7 @@ def ordinal_alpha(units: Iterable[Sequence[int]]) -> AlphaResult:
                 pairs = n_c * (n_k - 1) if c == k else n_c * n_k
                 if pairs:
                     coincidences[(c, k)] += pairs / (m - 1)
-    marginals: Counter[int] = Counter()
+    marginals: defaultdict[int, float] = defaultdict(float)
     for (c, _k), weight in coincidences.items():
         marginals[c] += weight
     n = sum(marginals.values())

@@ -110,13 +110,13 @@ def proposal_filter(
             )
         )
     if verdict == "none":
-        queryset = queryset.filter(verdict_feasibility__isnull=True)
+        queryset = queryset.filter(**{"verdict_feasibility__isnull": True})
     elif verdict in scale.FEASIBILITY_VALUES:
-        queryset = queryset.filter(verdict_feasibility=verdict)
+        queryset = queryset.filter(**{"verdict_feasibility": verdict})
     if rated == "yes":
-        queryset = queryset.filter(rating_count__gt=0)
+        queryset = queryset.filter(**{"rating_count__gt": 0})
     elif rated == "no":
-        queryset = queryset.filter(rating_count=0)
+        queryset = queryset.filter(**{"rating_count": 0})
     if search and search.strip():
         vector = SearchVector("title", weight="A", config="french") + SearchVector(
             "statement", weight="B", config="french"
@@ -247,7 +247,7 @@ def to_discuss_list(*, actor: Any) -> list[Proposal]:
     no current verdict (for reviewers). Two queries."""
     proposals = list(
         proposal_list_for(actor=actor)
-        .filter(rating_count__gte=2, verdict_feasibility__isnull=True)
+        .filter(**{"rating_count__gte": 2, "verdict_feasibility__isnull": True})
         .prefetch_related("ratings")
     )
     return [p for p in proposals if verdict_proposal(list(p.ratings.all())).status == "to_discuss"]

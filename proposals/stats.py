@@ -7,7 +7,7 @@ ratings: ratings are fetched as plain value rows and grouped in Python.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -48,7 +48,7 @@ def rating_rows(
     return queryset
 
 
-def _alphas(rows: list[dict[str, Any]]) -> dict[str, AlphaResult]:
+def _alphas(rows: Sequence[Mapping[str, Any]]) -> dict[str, AlphaResult]:
     feasibility: dict[int, list[int]] = defaultdict(list)
     importance: dict[int, list[int]] = defaultdict(list)
     for row in rows:
@@ -139,7 +139,7 @@ def agreement_overview() -> dict[str, Any]:
     }
 
 
-def rater_pairs(rows: list[dict[str, Any]], limit: int = 10) -> list[RaterPair]:
+def rater_pairs(rows: Sequence[Mapping[str, Any]], limit: int = 10) -> list[RaterPair]:
     """Pairs of raters with common proposals, those furthest apart first. One query (names)."""
     by_proposal: dict[int, dict[int, int]] = defaultdict(dict)
     for row in rows:

@@ -32,7 +32,7 @@ def _int(value: Any) -> int | None:
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
-    filters = {
+    filters: dict[str, Any] = {
         "election": _int(params.get("election")),
         "candidate": _int(params.get("candidate")),
         "theme": params.get("theme") or None,
@@ -117,7 +117,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra: Any) -> d
     if cited:
         for annotation in selectors.visible_annotations_by_ids(actor=actor, ids=cited):
             passage_by_id[annotation.pk] = annotation
-    verdicts = proposal.all_verdicts
+    verdicts = getattr(proposal, "all_verdicts", [])  # prefetched by the selector
     current = next((v for v in verdicts if v.is_current), None)
     proposed = None if ratings.blind else selectors.verdict_proposal(ratings.visible)
     context = {
@@ -235,7 +235,7 @@ def proposal_merge(request: HttpRequest, slug: str) -> HttpResponse:
     proposal = _live_or_redirect(request, slug)
     try:
         merge = services.proposal_merge(
-            actor=request.user, duplicate_id=proposal.pk, kept_id=request.POST.get("into")
+            actor=request.user, duplicate_id=proposal.pk, kept_id=_int(request.POST.get("into"))
         )
     except DomainError as exc:
         messages.error(request, exc.detail)

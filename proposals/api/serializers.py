@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from proposals.models import (
@@ -51,8 +53,12 @@ class ThemeOutputSerializer(serializers.ModelSerializer):
 
 class ProposalOutputSerializer(serializers.ModelSerializer):
     candidacy = CandidacyOutputSerializer(read_only=True)
-    primary_theme = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    secondary_themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    primary_theme: serializers.SlugRelatedField[Theme] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    secondary_themes: Any = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -82,7 +88,9 @@ class ProposalListOutputSerializer(ProposalOutputSerializer):
 
     rating_count = serializers.IntegerField(read_only=True, default=0)
     verdict = serializers.CharField(source="verdict_feasibility", read_only=True, allow_null=True)
-    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+    merged_into: serializers.PrimaryKeyRelatedField[Proposal] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta(ProposalOutputSerializer.Meta):
         fields = [*ProposalOutputSerializer.Meta.fields, "rating_count", "verdict", "merged_into"]
@@ -149,20 +157,20 @@ class RatingInputSerializer(serializers.Serializer):
     importance = serializers.CharField(required=False, allow_blank=True, default="")
     confidence = serializers.CharField(required=False, allow_blank=True, default="")
     justification = serializers.CharField(required=False, allow_blank=True, default="")
-    evidence = serializers.JSONField(required=False, default=list)
+    evidence = serializers.JSONField(required=False)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class VerdictOutputSerializer(serializers.ModelSerializer):
     published_by = serializers.CharField(source="published_by.username", read_only=True)
-    label = serializers.SerializerMethodField()
+    feasibility_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Verdict
         fields = [
             "id",
             "feasibility",
-            "label",
+            "feasibility_label",
             "summary",
             "published_by",
             "published_at",
@@ -171,7 +179,7 @@ class VerdictOutputSerializer(serializers.ModelSerializer):
             "is_current",
         ]
 
-    def get_label(self, obj: Verdict) -> str:
+    def get_feasibility_label(self, obj: Verdict) -> str:
         return feasibility_label(obj.feasibility)
 
 

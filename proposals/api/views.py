@@ -188,7 +188,7 @@ class ProposalVerdictApi(APIView):
                 "reason": result.reason,
                 "rating_count": result.rating_count,
             }
-        verdicts = proposal.all_verdicts
+        verdicts = getattr(proposal, "all_verdicts", [])  # prefetched by the selector
         current = next((v for v in verdicts if v.is_current), None)
         return Response(
             {

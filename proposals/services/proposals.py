@@ -86,7 +86,11 @@ def _clean(
 def _unique_slug(candidacy: Candidacy, title: str, exclude: int | None = None) -> str:
     base = slugify(f"{candidacy.key} {title}")[:100].strip("-") or "proposition"
     slug, n = base, 2
-    while Proposal.objects.filter(slug=slug).exclude(pk=exclude).exists():
+    taken = Proposal.objects.filter(slug__startswith=base)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    existing = set(taken.values_list("slug", flat=True))
+    while slug in existing:
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -177,7 +181,7 @@ def proposal_update(
     return proposal
 
 
-def proposal_merge(*, actor: Any, duplicate_id: int, kept_id: int) -> ProposalMerge:
+def proposal_merge(*, actor: Any, duplicate_id: int, kept_id: int | None) -> ProposalMerge:
     """Merge a duplicate into the kept record (moderators only). Linked passages, ratings,
     verdicts and their history move to the kept record; when one rater rated both, the newer
     rating is kept and the other is recorded in the merge record. The duplicate stays as a
@@ -186,12 +190,10 @@ def proposal_merge(*, actor: Any, duplicate_id: int, kept_id: int) -> ProposalMe
         raise PermissionDeniedError(_("Only moderators merge proposals."))
     from annotator.annotations.models import Annotation
 
-    try:
-        duplicate_id, kept_id = int(duplicate_id), int(kept_id)
-    except (TypeError, ValueError) as exc:
+    if kept_id is None:
         raise InvalidInputError(
             _("Name the proposal to keep by its id."), fields={"into": [_("An id.")]}
-        ) from exc
+        )
     if duplicate_id == kept_id:
         raise InvalidInputError(
             _("A proposal cannot be merged into itself."), fields={"into": [_("Another id.")]}

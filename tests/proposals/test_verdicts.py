@@ -68,7 +68,7 @@ def test_reviewer_publishes_the_proposed_verdict_with_who_when_and_which_ratings
     assert body["feasibility"] == "conditional" and body["proposed_feasibility"] == "conditional"
     assert body["published_by"] == "rev" and body["published_at"]
     assert {r["rater_username"] for r in body["ratings_snapshot"]} == {"fc", "fc2"}
-    assert body["label"]
+    assert body["feasibility_label"] == "Réalisable sous conditions"
 
 
 def test_publishing_again_keeps_the_old_verdict(reviewer, moderator, rated_proposal):

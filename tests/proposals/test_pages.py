@@ -271,3 +271,21 @@ def test_stats_page_runs_a_constant_number_of_queries(
             RatingFactory(proposal=p, rater=rater, feasibility="feasible")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/stats/")
+
+
+def test_the_comparison_runs_a_constant_number_of_queries(
+    logged_in, fact_checker, django_assert_max_num_queries
+):
+    election = ElectionFactory()
+    candidacies = [CandidacyFactory(election=election) for _ in range(3)]
+    ProposalFactory(candidacy=candidacies[0])
+    client = logged_in(fact_checker)
+    with django_assert_max_num_queries(12) as few:
+        client.get(f"/compare/?election={election.pk}")
+    for candidacy in candidacies:
+        for code in ("CYBER", "SOUV"):
+            p = ProposalFactory(candidacy=candidacy, primary_theme=theme(code))
+            VerdictFactory(proposal=p, feasibility="feasible")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(f"/compare/?election={election.pk}")
+    assert response.content.decode().count('data-testid="compare-item"') == 7

@@ -289,3 +289,9 @@ def test_the_comparison_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(f"/compare/?election={election.pk}")
     assert response.content.decode().count('data-testid="compare-item"') == 7
+
+
+def test_methodology_follows_the_browser_language_when_it_is_english(client):
+    html = client.get("/methodology/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "How we rate the feasibility of proposals" in html
+    assert "Hardly feasible" in html and "Difficilement réalisable" in html  # French beside it

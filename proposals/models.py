@@ -228,6 +228,10 @@ class Verdict(models.Model):
     published_at = models.DateTimeField(auto_now_add=True)
     ratings_snapshot = models.JSONField(_("ratings it was based on"), default=list, blank=True)
     is_current = models.BooleanField(default=True)
+    # What the service proposed when it was published (blank: the proposal was "to discuss").
+    proposed_feasibility = models.CharField(
+        _("proposed feasibility"), max_length=20, choices=Feasibility.choices, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -245,3 +249,34 @@ class Verdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal}: {self.feasibility}"
+
+
+class ProposalMerge(models.Model):
+    """The record of a moderator merging a duplicate proposal into the kept one."""
+
+    kept = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="merges_kept")
+    duplicate = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, related_name="merge_record"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    moved_annotations = models.PositiveIntegerField(default=0)
+    moved_ratings = models.PositiveIntegerField(default=0)
+    moved_verdicts = models.PositiveIntegerField(default=0)
+    # Ratings dropped because the same rater had rated both records (the newer one is kept).
+    dropped_ratings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = _("proposal merge")
+        verbose_name_plural = _("proposal merges")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kept=models.F("duplicate")), name="merge_not_into_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} -> {self.kept_id}"

@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from annotator.lib.search import Folded, fold
 from proposals.models import Candidacy, Proposal
+from proposals.selectors import proposal_filter
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -12,6 +13,11 @@ class ProposalFilter(django_filters.FilterSet):
     theme = django_filters.CharFilter(
         method="filter_theme", help_text="Theme code, primary or secondary"
     )
+
+    verdict = django_filters.CharFilter(
+        method="filter_verdict", help_text="Current verdict value, or `none` for no verdict"
+    )
+    rated = django_filters.BooleanFilter(method="filter_rated", help_text="Has at least one rating")
 
     search = django_filters.CharFilter(
         method="filter_search",
@@ -26,6 +32,14 @@ class ProposalFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(primary_theme__code=value) | Q(secondary_themes__code=value)
         ).distinct()
+
+    def filter_verdict(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return proposal_filter(queryset, verdict=value)
+
+    def filter_rated(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        if value is None:
+            return queryset
+        return proposal_filter(queryset, rated="yes" if value else "no")
 
     def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         words = [fold(word) for word in value.split() if word.strip()]

@@ -4,7 +4,17 @@ from typing import Any
 
 from rest_framework import serializers
 
-from proposals.models import Candidacy, Candidate, Election, Party, Proposal, Theme
+from proposals.models import (
+    Candidacy,
+    Candidate,
+    Election,
+    FeasibilityRating,
+    Party,
+    Proposal,
+    Theme,
+    Verdict,
+)
+from proposals.scale import feasibility_label
 
 
 class ElectionOutputSerializer(serializers.ModelSerializer):
@@ -69,3 +79,147 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = obj.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
+
+
+class ProposalListOutputSerializer(ProposalOutputSerializer):
+    """A proposal with its rating count and current verdict value (annotated by the selector)."""
+
+    rating_count = serializers.IntegerField(read_only=True, default=0)
+    verdict = serializers.CharField(source="verdict_feasibility", read_only=True, allow_null=True)
+    merged_into: serializers.PrimaryKeyRelatedField[Proposal] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+
+    class Meta(ProposalOutputSerializer.Meta):
+        fields = [*ProposalOutputSerializer.Meta.fields, "rating_count", "verdict", "merged_into"]
+
+
+class ProposalCreateInputSerializer(serializers.Serializer):
+    candidacy = serializers.IntegerField()
+    primary_theme = serializers.CharField()
+    secondary_themes = serializers.ListField(child=serializers.CharField(), required=False)
+    title = serializers.CharField(max_length=200)
+    statement = serializers.CharField()
+
+
+class ProposalUpdateInputSerializer(serializers.Serializer):
+    candidacy = serializers.IntegerField(required=False)
+    primary_theme = serializers.CharField(required=False)
+    secondary_themes = serializers.ListField(child=serializers.CharField(), required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    statement = serializers.CharField(required=False)
+    version = serializers.IntegerField(required=False)
+
+
+class ProposalMergeInputSerializer(serializers.Serializer):
+    into = serializers.IntegerField(help_text="Id of the proposal to keep")
+
+
+class ProposalMergeOutputSerializer(serializers.Serializer):
+    kept = serializers.IntegerField(source="kept_id")
+    duplicate = serializers.IntegerField(source="duplicate_id")
+    merged_by = serializers.CharField(source="merged_by.username")
+    merged_at = serializers.DateTimeField()
+    moved_annotations = serializers.IntegerField()
+    moved_ratings = serializers.IntegerField()
+    moved_verdicts = serializers.IntegerField()
+    dropped_ratings = serializers.JSONField()
+
+
+class RatingOutputSerializer(serializers.ModelSerializer):
+    rater = serializers.CharField(source="rater.username", read_only=True)
+
+    class Meta:
+        model = FeasibilityRating
+        fields = [
+            "id",
+            "proposal",
+            "rater",
+            "feasibility",
+            "obstacles",
+            "importance",
+            "confidence",
+            "justification",
+            "evidence",
+            "version",
+            "created",
+            "modified",
+        ]
+
+
+class RatingInputSerializer(serializers.Serializer):
+    """Shape only; the rubric rules are checked by the service (one place, one message)."""
+
+    feasibility = serializers.CharField(required=False, allow_blank=True, default="")
+    obstacles = serializers.JSONField(required=False, default=dict)
+    importance = serializers.CharField(required=False, allow_blank=True, default="")
+    confidence = serializers.CharField(required=False, allow_blank=True, default="")
+    justification = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence = serializers.JSONField(required=False)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class VerdictOutputSerializer(serializers.ModelSerializer):
+    published_by = serializers.CharField(source="published_by.username", read_only=True)
+    feasibility_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id",
+            "feasibility",
+            "feasibility_label",
+            "summary",
+            "published_by",
+            "published_at",
+            "proposed_feasibility",
+            "ratings_snapshot",
+            "is_current",
+        ]
+
+    def get_feasibility_label(self, obj: Verdict) -> str:
+        return feasibility_label(obj.feasibility)
+
+
+class VerdictInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    feasibility = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class AgreementQuerySerializer(serializers.Serializer):
+    election = serializers.IntegerField(required=False)
+    theme = serializers.CharField(required=False)
+    candidate = serializers.IntegerField(required=False)
+    proposal = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class RatingListOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Every rating of the proposal, visible or not")
+    blind = serializers.BooleanField(help_text="True while the caller may see only their own")
+    results = RatingOutputSerializer(many=True)
+
+
+class ProposedVerdictOutputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["insufficient", "proposed", "to_discuss"])
+    feasibility = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    rating_count = serializers.IntegerField()
+
+
+class VerdictStateOutputSerializer(serializers.Serializer):
+    rating_count = serializers.IntegerField()
+    proposed = ProposedVerdictOutputSerializer(allow_null=True)
+    published = VerdictOutputSerializer(allow_null=True)
+    history = VerdictOutputSerializer(many=True)
+
+
+class AlphaOutputSerializer(serializers.Serializer):
+    alpha = serializers.FloatField(allow_null=True)
+    level = serializers.CharField()
+    units = serializers.IntegerField()
+    pairable_values = serializers.IntegerField()
+
+
+class AgreementOutputSerializer(serializers.Serializer):
+    feasibility = AlphaOutputSerializer()
+    importance = AlphaOutputSerializer()

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from annotator.lib import roles
 from annotator.lib.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from annotator.review.models import Notification
+from annotator.review.notifications import notify
 from proposals import scale
 from proposals.models import FeasibilityRating, Proposal, Verdict
 from proposals.selectors import verdict_proposal
@@ -68,7 +70,7 @@ def verdict_publish(
                 fields={"feasibility": [_("Required when the proposal is to discuss.")]},
             )
         Verdict.objects.filter(proposal=proposal, is_current=True).update(is_current=False)
-        return Verdict.objects.create(
+        verdict = Verdict.objects.create(
             proposal=proposal,
             feasibility=chosen,
             summary=text,
@@ -87,3 +89,14 @@ def verdict_publish(
                 for r in ratings
             ],
         )
+        # Everyone who rated the proposal hears about the verdict (in this transaction; the
+        # emails leave after commit).
+        for rater in {r.rater for r in ratings if r.rater_id != actor.pk}:
+            notify(
+                recipient=rater,
+                kind=Notification.Kind.VERDICT_PUBLISHED,
+                proposal=proposal,
+                actor=actor,
+                text=text,
+            )
+        return verdict

@@ -137,3 +137,30 @@ def test_only_reviewers_and_moderators_publish_verdicts(rated_proposal, role, ex
 def test_the_service_refuses_a_fact_checker(fact_checker, rated_proposal):
     with pytest.raises(PermissionDeniedError):
         verdict_publish(actor=fact_checker, proposal_id=rated_proposal.pk, summary="Avis.")
+
+
+def test_every_rater_is_notified_when_a_verdict_is_published(
+    reviewer,
+    fact_checker,
+    fact_checker2,
+    rated_proposal,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from annotator.review.models import Notification
+
+    fact_checker.email = ""
+    fact_checker.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict_publish(
+            actor=reviewer,
+            proposal_id=rated_proposal.pk,
+            summary="Réalisable par une loi ordinaire.",
+        )
+    notified = Notification.objects.filter(kind="verdict_published", proposal=rated_proposal)
+    assert sorted(n.recipient.username for n in notified) == sorted(
+        [fact_checker.username, fact_checker2.username]
+    )
+    assert all(n.actor == reviewer for n in notified)
+    # email only to raters who have an address, sent once the transaction committed
+    assert [m.to for m in mailoutbox] == [[fact_checker2.email]]

@@ -226,6 +226,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+if TESTING:
+    # Tests create hundreds of users; the production hasher would spend most of the run hashing.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
     # Parallel test processes share one Redis: give each its own queue and cache namespace so a
     # worker never runs a task against another process's test database.

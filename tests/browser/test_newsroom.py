@@ -11,7 +11,7 @@ from django.core.management import call_command
 from annotator.annotations.models import Annotation
 from annotator.articles import intake
 from annotator.articles.models import Article
-from tests.browser.helpers import login, screenshot
+from tests.browser.helpers import annotate, login, marked_text, screenshot, select_with_mouse
 from tests.factories import AnnotationFactory, UserFactory
 from tests.factories.newsroom import ARTICLE_HTML
 from tests.utils import PASSWORD
@@ -61,7 +61,9 @@ def add_source_by_pasting(page, text: str, title: str) -> int:  # type: ignore[n
     return int(re.search(r"/articles/(\d+)/$", page.url).group(1))
 
 
-def test_fact_checker_adds_a_source_by_upload_and_another_by_pasting(seeded, page, tmp_path):
+def test_fact_checker_adds_a_source_by_upload_and_another_by_pasting(
+    seeded, page, new_page, tmp_path
+):
     html_file = tmp_path / "candidate.html"
     html_file.write_text(ARTICLE_HTML, encoding="utf-8")
     login(page, "factchecker", PASSWORD)
@@ -80,7 +82,30 @@ def test_fact_checker_adds_a_source_by_upload_and_another_by_pasting(seeded, pag
     assert Article.objects.get(pk=pasted_id).text == PASTED
     assert page.locator("h1", has_text="La fibre partout").is_visible()
     assert page.locator("text=Il annonce aussi un ministère du numérique.").is_visible()
-    # Annotating the two new sources is appended here once the reader's annotation UI is merged.
+
+    # Sources added by a fact-checker are drafts: a moderator publishes the pasted one from its
+    # page, then the fact-checker annotates it like any seed text.
+    moderator = new_page()
+    login(moderator, "moderator", PASSWORD)
+    moderator.goto(f"/articles/{pasted_id}/")
+    moderator.click("[data-testid=publish-button]")
+    moderator.wait_for_selector("[data-testid=article-status]")
+    assert Article.objects.get(pk=pasted_id).status == "published"
+
+    page.goto(f"/articles/{pasted_id}/")
+    page.wait_for_selector("body[data-reader-ready=true]")
+    passage = "un ministère du numérique"
+    start = PASTED.index(passage)
+    select_with_mouse(page, start, start + len(passage))
+    annotate(page, "Promesse de ministère : à suivre.")
+    annotation = Annotation.objects.get(article_id=pasted_id)
+    assert (annotation.start, annotation.end, annotation.exact) == (
+        start,
+        start + len(passage),
+        passage,
+    )
+    assert marked_text(page, annotation.pk) == passage
+    screenshot(page, "newsroom-new-source-annotated")
 
 
 def test_a_bad_upload_and_a_duplicate_are_explained_on_the_form(seeded, page, tmp_path):

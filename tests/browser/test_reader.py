@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
-from tests.browser.helpers import login, screenshot
+from tests.browser.helpers import annotate, login, marked_text, screenshot, select_with_mouse
 from tests.factories import UserFactory
 from tests.utils import PASSWORD
 
@@ -19,72 +19,12 @@ PS_TITLE = "Programme numérique du Parti socialiste (présidentielle 2022)"
 FIRST = "Nous créerons donc un Ministère\ndu numérique"
 OVERLAP = "un Ministère\ndu numérique, autonome puisque détaché"
 
-SELECT_JS = """([start, end]) => {
-  // Viewport points of the left edge of stored offset `start` and the right edge of `end - 1`.
-  const runs = Array.from(document.querySelectorAll('#reader-text .run'));
-  function point(offset, side) {
-    const run = runs.find(r => +r.dataset.start <= offset && offset < +r.dataset.end);
-    const walker = document.createTreeWalker(run, NodeFilter.SHOW_TEXT);
-    let at = +run.dataset.start;
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (offset < at + node.data.length) {
-        const range = document.createRange();
-        range.setStart(node, offset - at);
-        range.setEnd(node, offset - at + 1);
-        const rect = range.getBoundingClientRect();
-        return {x: side === 'left' ? rect.left + 1 : rect.right - 1, y: rect.top + rect.height / 2};
-      }
-      at += node.data.length;
-    }
-  }
-  return [point(start, 'left'), point(end - 1, 'right')];
-}"""
-
 
 @pytest.fixture
 def seeded(transactional_db):  # type: ignore[no-untyped-def]
     call_command("load_seed")
     UserFactory(username="factchecker", role="fact-checker")
     return Article.objects.get(title=PS_TITLE)
-
-
-def select_with_mouse(page, start: int, end: int) -> None:  # type: ignore[no-untyped-def]
-    page.locator("#reader-text").scroll_into_view_if_needed()
-    page.evaluate(
-        "([s]) => document.querySelector(`.run[data-start]`) && "
-        "Array.from(document.querySelectorAll('#reader-text .run'))"
-        ".find(r => +r.dataset.start <= s && s < +r.dataset.end).scrollIntoView({block: 'center'})",
-        [start],
-    )
-    begin, finish = page.evaluate(SELECT_JS, [start, end])
-    page.mouse.move(begin["x"], begin["y"])
-    page.mouse.down()
-    page.mouse.move((begin["x"] + finish["x"]) / 2, finish["y"], steps=4)
-    page.mouse.move(finish["x"], finish["y"], steps=4)
-    page.mouse.up()
-
-
-def annotate(page, comment: str, proposal_search: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    toolbar_button = page.get_by_role("button", name="Annoter")
-    toolbar_button.wait_for(state="visible")
-    toolbar_button.click()
-    page.fill("#composer-comment", comment)
-    if proposal_search:
-        page.fill("#proposal-search", proposal_search)
-        option = page.locator("#proposal-results [role=option]").first
-        option.wait_for(state="visible")
-        option.click()
-        page.locator("#linked-proposals li").first.wait_for(state="visible")
-    page.click("#composer-save")
-    page.locator("#composer").wait_for(state="hidden")
-
-
-def marked_text(page, annotation_id: int) -> str:  # type: ignore[no-untyped-def]
-    return page.evaluate(
-        "(id) => Array.from(document.querySelectorAll(`mark[data-annotation-id='${id}']`))"
-        ".map(m => m.textContent).join('')",
-        annotation_id,
-    )
 
 
 def test_fact_checker_annotates_a_passage_with_the_mouse_and_finds_it_after_reload(seeded, page):

@@ -104,6 +104,8 @@ def test_submit_approve_from_the_queue_with_the_keyboard_notify_and_hide_in_the_
     services.annotation_submit(actor=users["factchecker2"], annotation_id=older.pk)  # resubmitted
     reviewer.goto("/review/")
     assert reviewer.locator(f".review-item[data-id='{older.pk}']").count() == 1
+    reviewer.goto(f"/articles/{older.article_id}/")
+    reviewer.wait_for_selector(f"mark[data-annotation-id='{older.pk}']")
 
     moderator = new_page()
     login(moderator, "moderator", PASSWORD)
@@ -118,5 +120,8 @@ def test_submit_approve_from_the_queue_with_the_keyboard_notify_and_hide_in_the_
 
     reviewer.goto("/review/")
     assert reviewer.locator(f".review-item[data-id='{older.pk}']").count() == 0
+    reviewer.goto(f"/articles/{older.article_id}/")
+    reviewer.wait_for_selector("#reader-text mark, #reader-text [data-start]")
+    assert reviewer.locator(f"mark[data-annotation-id='{older.pk}']").count() == 0
     api = reviewer.request.get(f"/api/annotations/{older.pk}/events/")
     assert api.status == 404

@@ -60,6 +60,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
     if not is_fact_checker(request.user):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
+    form_error = ""
     submitted: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
@@ -77,15 +78,14 @@ def export_list(request: HttpRequest) -> HttpResponse:
                 options={"bom": "bom" in request.POST},
             )
         except DomainError as exc:
-            errors = exc.fields or {"__all__": [exc.detail]}
-            errors.setdefault("__all__", [exc.detail])
-            status = 400 if exc.status_code == 400 else exc.status_code
+            errors, form_error = exc.fields, exc.detail
+            status = exc.status_code
         else:
             messages.success(request, _("Export #%(id)s requested.") % {"id": job.pk})
             return redirect("exports:list")
     jobs = list(export_list_for(actor=request.user)[:PAGE_SIZE])
     rows = [{"job": job, "chips": _chips(job)} for job in jobs]
-    context = {"rows": rows, "errors": errors, "submitted": submitted, **_form_context(request)}
+    context = {"rows": rows, "errors": errors, "form_error": form_error, "submitted": submitted, **_form_context(request)}
     return render(request, "exports/export_list.html", context, status=status)
 
 

@@ -5,7 +5,17 @@ from annotator.exports.models import ExportJob
 
 @admin.register(ExportJob)
 class ExportJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "format", "state", "requested_by", "rows_done", "rows_total", "size", "created", "finished_at"]
+    list_display = [
+        "id",
+        "format",
+        "state",
+        "requested_by",
+        "rows_done",
+        "rows_total",
+        "size",
+        "created",
+        "finished_at",
+    ]
     list_filter = ["state", "format"]
     list_select_related = ["requested_by"]
     search_fields = ["requested_by__username", "sha256"]

@@ -19,7 +19,16 @@ OPTION_KEYS = ("bom",)
 def _as_bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.lower() in ("true", "1", "on", "yes", "false", "0", "no", ""):
+    if isinstance(value, str) and value.lower() in (
+        "true",
+        "1",
+        "on",
+        "yes",
+        "false",
+        "0",
+        "no",
+        "",
+    ):
         return value.lower() in ("true", "1", "on", "yes")
     return None
 
@@ -29,7 +38,9 @@ def clean_filters(raw: Any, *, actor: Any) -> dict[str, Any]:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InvalidInputError(_("Filters must be an object."), fields={"filters": [_("Expected an object.")]})
+        raise InvalidInputError(
+            _("Filters must be an object."), fields={"filters": [_("Expected an object.")]}
+        )
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(raw) - set(FILTER_KEYS))
     if unknown:
@@ -56,9 +67,10 @@ def clean_filters(raw: Any, *, actor: Any) -> dict[str, Any]:
         cleaned[key] = value
     article = text("article")
     if article is not None:
-        if not article.isdigit() or not Article.objects.filter(
-            article_visible_q(actor), pk=int(article)
-        ).exists():
+        if (
+            not article.isdigit()
+            or not Article.objects.filter(article_visible_q(actor), pk=int(article)).exists()
+        ):
             errors["article"] = [_("No such article.")]
         else:
             cleaned["article"] = int(article)
@@ -89,5 +101,7 @@ def clean_options(raw: Any) -> dict[str, Any]:
         )
     bom = _as_bool(raw.get("bom", False))
     if bom is None:
-        raise InvalidInputError(_("Expected true or false."), fields={"bom": [_("Expected true or false.")]})
+        raise InvalidInputError(
+            _("Expected true or false."), fields={"bom": [_("Expected true or false.")]}
+        )
     return {"bom": bom} if bom else {}

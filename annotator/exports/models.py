@@ -37,9 +37,7 @@ class ExportJob(models.Model):
     format = models.CharField(_("format"), max_length=20, choices=Format.choices)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
-    state = models.CharField(
-        _("state"), max_length=20, choices=State.choices, default=State.QUEUED
-    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
     rows_done = models.PositiveBigIntegerField(_("rows done"), default=0)
     rows_total = models.PositiveBigIntegerField(_("rows total"), null=True, blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)

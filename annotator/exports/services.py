@@ -60,7 +60,8 @@ def export_request(
         raise PermissionDeniedError(_("Only newsroom members can export."))
     if format not in FORMATTERS:
         raise InvalidInputError(
-            _("Unknown format."), fields={"format": [_("Choose one of: %s.") % ", ".join(FORMATTERS)]}
+            _("Unknown format."),
+            fields={"format": [_("Choose one of: %s.") % ", ".join(FORMATTERS)]},
         )
     cleaned = clean_filters(filters, actor=actor)
     if not cleaned["verified_only"] and not is_reviewer(actor):
@@ -94,7 +95,8 @@ def export_cancel(*, actor: Any, job_id: Any, expected_version: int | None = Non
         job = ExportJob.objects.select_for_update().get(pk=int(job_id))
         if expected_version is not None and expected_version != job.version:
             raise StaleVersionError(
-                _("The export changed since you loaded it."), current={"state": job.state, "version": job.version}
+                _("The export changed since you loaded it."),
+                current={"state": job.state, "version": job.version},
             )
         if not job.is_active:
             raise InvalidTransitionError(

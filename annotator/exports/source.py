@@ -87,12 +87,8 @@ def annotations_for(*, filters: dict[str, Any], requester: Any) -> QuerySet[Anno
 def proposals_for(*, filters: dict[str, Any], requester: Any) -> QuerySet[Proposal]:
     """Proposals with a current published verdict matching the filters; when the filters name an
     article or a date range, only proposals that a matching annotation links to."""
-    queryset = Proposal.objects.filter(
-        merged_into__isnull=True, verdicts__is_current=True
-    ).filter(
-        Exists(
-            Proposal.objects.filter(Q(pk=OuterRef("pk")) & _proposal_filter_q(filters))
-        )
+    queryset = Proposal.objects.filter(merged_into__isnull=True, verdicts__is_current=True).filter(
+        Exists(Proposal.objects.filter(Q(pk=OuterRef("pk")) & _proposal_filter_q(filters)))
     )
     if filters.get("article") or filters.get("date_from") or filters.get("date_to"):
         linked = ProposalLink.objects.filter(
@@ -144,7 +140,7 @@ class ProposalCache:
 
 def proposal_record(proposal: Proposal, verdict: Verdict | None) -> dict[str, Any]:
     candidacy = proposal.candidacy
-    themes = [proposal.primary_theme.code] + sorted(t.code for t in proposal.secondary_themes.all())
+    themes = [proposal.primary_theme.code, *sorted(t.code for t in proposal.secondary_themes.all())]
     return {
         "id": proposal.pk,
         "slug": proposal.slug,
@@ -240,4 +236,3 @@ def annotation_instance_chunks(
         .iterator(chunk_size=size)
     )
     yield from _chunks(instances, size)
-

@@ -35,7 +35,9 @@ FILTER_LABELS = {
 
 def _chips(job: ExportJob) -> list[tuple[str, Any]]:
     chips = [
-        (str(label), job.filters[key]) for key, label in FILTER_LABELS.items() if job.filters.get(key)
+        (str(label), job.filters[key])
+        for key, label in FILTER_LABELS.items()
+        if job.filters.get(key)
     ]
     if not job.filters.get("verified_only", True):
         chips.append((_("Including unverified"), ""))
@@ -85,7 +87,13 @@ def export_list(request: HttpRequest) -> HttpResponse:
             return redirect("exports:list")
     jobs = list(export_list_for(actor=request.user)[:PAGE_SIZE])
     rows = [{"job": job, "chips": _chips(job)} for job in jobs]
-    context = {"rows": rows, "errors": errors, "form_error": form_error, "submitted": submitted, **_form_context(request)}
+    context = {
+        "rows": rows,
+        "errors": errors,
+        "form_error": form_error,
+        "submitted": submitted,
+        **_form_context(request),
+    }
     return render(request, "exports/export_list.html", context, status=status)
 
 

@@ -19,9 +19,15 @@ ALL = {
 }
 
 
-def run_export(format: str, *, requester: Any = None, options: dict | None = None, **filters: Any) -> ExportJob:
+def run_export(
+    format: str, *, requester: Any = None, options: dict | None = None, **filters: Any
+) -> ExportJob:
     """Create a job and run it synchronously (the worker's body, without Celery)."""
-    kwargs: dict[str, Any] = {"format": format, "filters": {**ALL, **filters}, "options": options or {}}
+    kwargs: dict[str, Any] = {
+        "format": format,
+        "filters": {**ALL, **filters},
+        "options": options or {},
+    }
     if requester is not None:
         kwargs["requested_by"] = requester
     job = ExportJobFactory(**kwargs)

@@ -34,7 +34,9 @@ def test_requesting_an_export_answers_202_with_the_queued_job_and_enqueues_after
     assert ExportJob.objects.get(pk=body["id"]).enqueued_at is None
 
 
-def test_the_enqueue_callback_sends_the_task_and_stamps_the_job(fact_checker, django_capture_on_commit_callbacks):
+def test_the_enqueue_callback_sends_the_task_and_stamps_the_job(
+    fact_checker, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = post_export(fact_checker, {"format": "csv", "options": {"bom": True}})
     job = ExportJob.objects.get(pk=response.json()["id"])
@@ -49,7 +51,10 @@ def test_the_enqueue_callback_sends_the_task_and_stamps_the_job(fact_checker, dj
         ({}, "format"),
         ({"format": "jsonl", "filters": {"election": "no-such-election"}}, "election"),
         ({"format": "jsonl", "filters": {"date_from": "31/12/2022"}}, "date_from"),
-        ({"format": "jsonl", "filters": {"date_from": "2022-05-01", "date_to": "2022-01-01"}}, "date_to"),
+        (
+            {"format": "jsonl", "filters": {"date_from": "2022-05-01", "date_to": "2022-01-01"}},
+            "date_to",
+        ),
         ({"format": "jsonl", "filters": {"article": "abc"}}, "article"),
         ({"format": "jsonl", "filters": {"colour": "red"}}, "filters"),
         ({"format": "jsonl", "filters": ["election"]}, "filters"),
@@ -108,7 +113,9 @@ def test_anonymous_users_cannot_use_the_api():
         ("outsider", 404, 404, 404),
     ],
 )
-def test_a_job_is_visible_to_its_requester_and_moderators_only(request, fact_checker, role, detail, download, cancel, settings, tmp_path):
+def test_a_job_is_visible_to_its_requester_and_moderators_only(
+    request, fact_checker, role, detail, download, cancel, settings, tmp_path
+):
     user = fact_checker if role == "requester" else request.getfixturevalue(role)
     finished = ExportJobFactory(requested_by=fact_checker)
     export_run(job_id=finished.pk)
@@ -187,19 +194,30 @@ def test_cancelling_with_a_stale_version_answers_409_with_the_current_state(fact
     assert response.status_code == 409
     assert response.json()["error"] == "stale_version"
     assert response.json()["current"] == {"state": "queued", "version": 3}
-    with_header = client_for(fact_checker).post(f"/api/exports/{job.pk}/cancel/", HTTP_IF_MATCH='"3"')
+    with_header = client_for(fact_checker).post(
+        f"/api/exports/{job.pk}/cancel/", HTTP_IF_MATCH='"3"'
+    )
     assert with_header.status_code == 200
 
 
-def test_the_list_shows_my_jobs_and_moderators_see_all(fact_checker, fact_checker2, moderator, outsider):
+def test_the_list_shows_my_jobs_and_moderators_see_all(
+    fact_checker, fact_checker2, moderator, outsider
+):
     mine = ExportJobFactory(requested_by=fact_checker)
     theirs = ExportJobFactory(requested_by=fact_checker2)
-    assert [j["id"] for j in client_for(fact_checker).get("/api/exports/").json()["results"]] == [mine.pk]
-    assert {j["id"] for j in client_for(moderator).get("/api/exports/").json()["results"]} == {mine.pk, theirs.pk}
+    assert [j["id"] for j in client_for(fact_checker).get("/api/exports/").json()["results"]] == [
+        mine.pk
+    ]
+    assert {j["id"] for j in client_for(moderator).get("/api/exports/").json()["results"]} == {
+        mine.pk,
+        theirs.pk,
+    }
     assert client_for(outsider).get("/api/exports/").status_code == 403
 
 
-def test_the_list_runs_a_constant_number_of_queries(fact_checker, moderator, django_assert_max_num_queries):
+def test_the_list_runs_a_constant_number_of_queries(
+    fact_checker, moderator, django_assert_max_num_queries
+):
     ExportJobFactory.create_batch(2, requested_by=fact_checker)
     client = client_for(moderator)
     with django_assert_max_num_queries(4):
@@ -263,7 +281,9 @@ def test_users_without_a_role_cannot_open_the_exports_page(outsider):
     assert page_client(outsider).get("/exports/").status_code == 403
 
 
-def test_the_exports_page_runs_a_constant_number_of_queries(fact_checker, django_assert_max_num_queries):
+def test_the_exports_page_runs_a_constant_number_of_queries(
+    fact_checker, django_assert_max_num_queries
+):
     client = page_client(fact_checker)
     ExportJobFactory(requested_by=fact_checker)
     with django_assert_max_num_queries(12) as first:

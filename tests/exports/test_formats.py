@@ -44,9 +44,15 @@ def test_jsonl_record_carries_article_quote_position_proposals_and_review(corpus
         "published_on": "2022-02-01",
         "text_sha256": sha256_text(article.text),
     }
-    assert record["quote"] == {"exact": "la fibre partout", "prefix": first.prefix, "suffix": first.suffix}
+    assert record["quote"] == {
+        "exact": "la fibre partout",
+        "prefix": first.prefix,
+        "suffix": first.suffix,
+    }
     assert record["position"] == {"start": first.start, "end": first.end, "unit": "code_points"}
-    assert article.text[record["position"]["start"] : record["position"]["end"]] == "la fibre partout"
+    assert (
+        article.text[record["position"]["start"] : record["position"]["end"]] == "la fibre partout"
+    )
     assert record["comment"] == "Promesse chiffrée ; à vérifier."
     assert record["tags"] == ["fibre", "très-haut-débit"]
     assert record["author"] == first.author.username
@@ -75,7 +81,11 @@ def test_reviewers_and_approval_time_come_from_the_last_approval(corpus, reviewe
 
     first = corpus["approved"][0]
     later = AnnotationEvent.objects.create(
-        annotation=first, actor=reviewer2, action="approve", from_state="submitted", to_state="approved"
+        annotation=first,
+        actor=reviewer2,
+        action="approve",
+        from_state="submitted",
+        to_state="approved",
     )
     record = jsonl_records(run_export("jsonl"))[0]
     assert record["reviewers"][-1] == reviewer2.username
@@ -129,7 +139,11 @@ def test_csv_keeps_an_annotation_without_proposal_as_one_row(corpus):
 def _local_loader(url, options=None):  # type: ignore[no-untyped-def]
     if url.rstrip("/") != "http://www.w3.org/ns/anno.jsonld":
         raise AssertionError(f"no network in tests: {url}")
-    return {"contextUrl": None, "documentUrl": url, "document": json.loads(ANNO_CONTEXT.read_text())}
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": json.loads(ANNO_CONTEXT.read_text()),
+    }
 
 
 def test_w3c_collection_holds_every_annotation_as_the_api_renders_it(corpus):
@@ -158,8 +172,10 @@ def test_w3c_collection_expands_with_a_json_ld_processor_against_the_local_conte
     items = page["http://www.w3.org/ns/activitystreams#items"][0]["@list"]
     assert len(items) == 2
     assert all(item["@type"] == ["http://www.w3.org/ns/oa#Annotation"] for item in items)
-    selectors = items[0]["http://www.w3.org/ns/oa#hasTarget"][0]["http://www.w3.org/ns/oa#hasSelector"]
-    exact = [s for s in selectors if "http://www.w3.org/ns/oa#exact" in s][0]
+    selectors = items[0]["http://www.w3.org/ns/oa#hasTarget"][0][
+        "http://www.w3.org/ns/oa#hasSelector"
+    ]
+    exact = next(s for s in selectors if "http://www.w3.org/ns/oa#exact" in s)
     assert exact["http://www.w3.org/ns/oa#exact"][0]["@value"] == "la fibre partout"
 
 
@@ -180,7 +196,11 @@ def test_claimreview_items_carry_every_required_field(corpus, settings):
     assert fibre["@context"] == "https://schema.org"
     assert fibre["@type"] == "ClaimReview"
     assert fibre["url"] == f"{settings.SITE_URL}/proposals/{corpus['fibre'].slug}/"
-    assert fibre["author"] == {"@type": "Organization", "name": "Les Décodeurs", "url": settings.NEWSROOM_URL}
+    assert fibre["author"] == {
+        "@type": "Organization",
+        "name": "Les Décodeurs",
+        "url": settings.NEWSROOM_URL,
+    }
     assert fibre["datePublished"] == corpus["fibre"].verdicts.get().published_at.date().isoformat()
     claim = fibre["itemReviewed"]
     assert claim["@type"] == "Claim"
@@ -208,8 +228,14 @@ def test_datapackage_passes_frictionless_validation(corpus, tmp_path):
 
     folder = _unzip(run_export("datapackage"), tmp_path)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "README.md", "annotations.csv", "articles.csv", "datapackage.json", "manifest.json",
-        "proposals.csv", "ratings.csv", "verdicts.csv",
+        "README.md",
+        "annotations.csv",
+        "articles.csv",
+        "datapackage.json",
+        "manifest.json",
+        "proposals.csv",
+        "ratings.csv",
+        "verdicts.csv",
     ]
     report = validate(str(folder / "datapackage.json"))
     assert report.valid, report.flatten(["resourceName", "type", "note"])

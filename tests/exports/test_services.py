@@ -77,7 +77,9 @@ def test_the_file_is_not_published_while_it_is_being_written(corpus, settings, m
     assert job.path.exists()
 
 
-def test_a_failing_run_fails_the_job_with_a_readable_error_and_leaves_no_file(corpus, monkeypatch, settings):
+def test_a_failing_run_fails_the_job_with_a_readable_error_and_leaves_no_file(
+    corpus, monkeypatch, settings
+):
     def broken(self, out):  # type: ignore[no-untyped-def]
         out.write(b'{"half": ')
         raise ValueError("disk quota exceeded")
@@ -140,7 +142,9 @@ def test_a_finished_job_is_not_run_again(corpus):
     assert job.attempts == 1
 
 
-def test_cancelling_a_running_export_stops_it_at_the_next_chunk_without_a_file(corpus, settings, monkeypatch):
+def test_cancelling_a_running_export_stops_it_at_the_next_chunk_without_a_file(
+    corpus, settings, monkeypatch
+):
     settings.EXPORT_CHUNK_SIZE = 1
     original = services._progress
     job = ExportJobFactory()
@@ -185,7 +189,11 @@ def test_a_run_taken_over_after_a_lost_heartbeat_stops_writing(corpus, settings,
     ],
 )
 def test_filters_select_the_matching_annotations(corpus, filters, expected):
-    names = {corpus["approved"][0].pk: "first", corpus["approved"][1].pk: "second", corpus["draft"].pk: "draft"}
+    names = {
+        corpus["approved"][0].pk: "first",
+        corpus["approved"][1].pk: "second",
+        corpus["draft"].pk: "draft",
+    }
     job = run_export("jsonl", **filters)
     got = [names[json.loads(line)["id"]] for line in read_bytes(job).decode().splitlines()]
     assert sorted(got) == sorted(expected)
@@ -219,7 +227,9 @@ def test_an_export_runs_the_same_number_of_queries_whatever_the_number_of_rows(
     small = queries()
     for _ in range(15):
         approved_annotation(
-            article=corpus["article"], author=corpus["approved"][0].author, exact="Programmes",
+            article=corpus["article"],
+            author=corpus["approved"][0].author,
+            exact="Programmes",
             proposals=[corpus["fibre"], corpus["cyber"]],
         )
     assert queries() == small
@@ -238,11 +248,15 @@ def test_beat_reenqueues_jobs_left_queued_when_the_broker_was_down(corpus, setti
     assert fresh.enqueued_at is None
 
 
-def test_beat_reenqueues_running_jobs_whose_heartbeat_stopped_and_fails_them_after_max_attempts(corpus, settings):
+def test_beat_reenqueues_running_jobs_whose_heartbeat_stopped_and_fails_them_after_max_attempts(
+    corpus, settings
+):
     stale = timezone.now() - dt.timedelta(seconds=settings.EXPORT_HEARTBEAT_TIMEOUT + 5)
     lost = ExportJobFactory(state="running", attempts=1, heartbeat_at=stale)
     alive = ExportJobFactory(state="running", attempts=1, heartbeat_at=timezone.now())
-    hopeless = ExportJobFactory(state="running", attempts=settings.EXPORT_MAX_ATTEMPTS, heartbeat_at=stale)
+    hopeless = ExportJobFactory(
+        state="running", attempts=settings.EXPORT_MAX_ATTEMPTS, heartbeat_at=stale
+    )
     result = export_requeue_lost()
     assert result == {"queued": 0, "running": 1, "enqueued": 1, "failed": 1}
     for job in (lost, alive, hopeless):

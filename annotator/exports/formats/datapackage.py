@@ -41,8 +41,18 @@ def _fields(*specs: str) -> list[dict[str, Any]]:
 SCHEMAS: dict[str, dict[str, Any]] = {
     "annotations": {
         "fields": _fields(
-            "id:integer", "article_id:integer", "exact", "prefix", "suffix", "start:integer",
-            "end:integer", "comment", "tags", "proposal_ids", "author", "reviewers",
+            "id:integer",
+            "article_id:integer",
+            "exact",
+            "prefix",
+            "suffix",
+            "start:integer",
+            "end:integer",
+            "comment",
+            "tags",
+            "proposal_ids",
+            "author",
+            "reviewers",
             "approved_at:datetime",
         ),
         "primaryKey": ["id"],
@@ -58,15 +68,28 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "proposals": {
         "fields": _fields(
-            "id:integer", "slug", "title", "statement", "candidacy", "candidate", "election",
-            "party", "primary_theme", "secondary_themes",
+            "id:integer",
+            "slug",
+            "title",
+            "statement",
+            "candidacy",
+            "candidate",
+            "election",
+            "party",
+            "primary_theme",
+            "secondary_themes",
         ),
         "primaryKey": ["id"],
     },
     "ratings": {
         "fields": _fields(
-            "proposal_id:integer", "rater", "feasibility", "rank:integer", "importance",
-            "confidence", "created:datetime",
+            "proposal_id:integer",
+            "rater",
+            "feasibility",
+            "rank:integer",
+            "importance",
+            "confidence",
+            "created:datetime",
         ),
         "primaryKey": ["proposal_id", "rater"],
         "foreignKeys": [
@@ -75,8 +98,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "verdicts": {
         "fields": _fields(
-            "proposal_id:integer", "feasibility", "rank:integer", "label_fr", "summary",
-            "published_at:datetime", "is_current:boolean",
+            "proposal_id:integer",
+            "feasibility",
+            "rank:integer",
+            "label_fr",
+            "summary",
+            "published_at:datetime",
+            "is_current:boolean",
         ),
         "foreignKeys": [
             {"fields": ["proposal_id"], "reference": {"resource": "proposals", "fields": ["id"]}}
@@ -155,7 +183,9 @@ class DataPackageFormatter(JsonLinesFormatter):
                 "resources": resources,
                 "manifest": manifest,
             }
-            archive.writestr("datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2))
+            archive.writestr(
+                "datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2)
+            )
             archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
             archive.writestr("README.md", package_readme(manifest, settings.EXPORT_DATA_LICENSE))
         return counts
@@ -193,11 +223,23 @@ class DataPackageFormatter(JsonLinesFormatter):
                 self.proposal_ids.update(proposal_ids)
                 rows.append(
                     [
-                        r["id"], r["article"]["id"], r["quote"]["exact"], r["quote"]["prefix"],
-                        r["quote"]["suffix"], r["position"]["start"], r["position"]["end"],
-                        r["comment"], SEP.join(r["tags"]), SEP.join(map(str, proposal_ids)),
-                        r["author"], SEP.join(r["reviewers"]),
-                        _dt(dt.datetime.fromisoformat(r["approved_at"]) if r["approved_at"] else None),
+                        r["id"],
+                        r["article"]["id"],
+                        r["quote"]["exact"],
+                        r["quote"]["prefix"],
+                        r["quote"]["suffix"],
+                        r["position"]["start"],
+                        r["position"]["end"],
+                        r["comment"],
+                        SEP.join(r["tags"]),
+                        SEP.join(map(str, proposal_ids)),
+                        r["author"],
+                        SEP.join(r["reviewers"]),
+                        _dt(
+                            dt.datetime.fromisoformat(r["approved_at"])
+                            if r["approved_at"]
+                            else None
+                        ),
                     ]
                 )
             done += len(records)
@@ -216,7 +258,9 @@ class DataPackageFormatter(JsonLinesFormatter):
             proposals = (
                 Proposal.objects.filter(pk__in=ids)
                 .select_related(
-                    "candidacy__candidate", "candidacy__election", "candidacy__party",
+                    "candidacy__candidate",
+                    "candidacy__election",
+                    "candidacy__party",
                     "primary_theme",
                 )
                 .prefetch_related("secondary_themes")
@@ -224,9 +268,15 @@ class DataPackageFormatter(JsonLinesFormatter):
             )
             yield [
                 [
-                    p.pk, p.slug, p.title, p.statement, p.candidacy.key,
-                    p.candidacy.candidate.full_name, p.candidacy.election.key,
-                    str(p.candidacy.party) if p.candidacy.party_id else "", p.primary_theme.code,
+                    p.pk,
+                    p.slug,
+                    p.title,
+                    p.statement,
+                    p.candidacy.key,
+                    p.candidacy.candidate.full_name,
+                    p.candidacy.election.key,
+                    str(p.candidacy.party) if p.candidacy.party_id else "",
+                    p.primary_theme.code,
                     SEP.join(sorted(t.code for t in p.secondary_themes.all())),
                 ]
                 for p in proposals
@@ -241,9 +291,13 @@ class DataPackageFormatter(JsonLinesFormatter):
                 self.ratings.append((rating.proposal_id, rating.rater_id, rating.feasibility))
                 rows.append(
                     [
-                        rating.proposal_id, pseudonym(rating.rater_id), rating.feasibility,
-                        feasibility_rank(rating.feasibility) or "", rating.importance,
-                        rating.confidence, _dt(rating.created),
+                        rating.proposal_id,
+                        pseudonym(rating.rater_id),
+                        rating.feasibility,
+                        feasibility_rank(rating.feasibility) or "",
+                        rating.importance,
+                        rating.confidence,
+                        _dt(rating.created),
                     ]
                 )
             yield rows
@@ -252,8 +306,12 @@ class DataPackageFormatter(JsonLinesFormatter):
         for ids in _id_chunks(self.proposal_ids):
             yield [
                 [
-                    v.proposal_id, v.feasibility, feasibility_rank(v.feasibility) or "",
-                    feasibility_label(v.feasibility), v.summary, _dt(v.published_at),
+                    v.proposal_id,
+                    v.feasibility,
+                    feasibility_rank(v.feasibility) or "",
+                    feasibility_label(v.feasibility),
+                    v.summary,
+                    _dt(v.published_at),
                     "true" if v.is_current else "false",
                 ]
                 for v in Verdict.objects.filter(proposal_id__in=ids).order_by(

@@ -32,13 +32,13 @@ class W3CFormatter(JsonLinesFormatter):
         # Written by hand around the items so that the page is streamed, not built in memory.
         out.write((dumps(head)[:-1] + ',"first":' + dumps(page_head)[:-1] + ',"items":[').encode())
         done = 0
-        for annotations in annotation_instance_chunks(self.queryset()):
+        for chunk in annotation_instance_chunks(self.queryset()):
             items = ",".join(
                 dumps(annotation_to_w3c(a, base_url=base, include_context=False))
-                for a in annotations
+                for a in chunk
             )
             out.write((("," if done else "") + items).encode("utf-8"))
-            done += len(annotations)
+            done += len(chunk)
             self.context.progress(done)
         out.write(("]}," + f'"total":{done}' + "}").encode())
         return {"annotations": done}

@@ -78,7 +78,23 @@ def flatten(record: dict[str, Any]) -> list[list[Any]]:
     for proposal in record["proposals"]:
         candidacy, verdict = proposal["candidacy"], proposal["verdict"] or {}
         rows.append(
-            [*head, proposal["id"], proposal["slug"], proposal["title"], proposal["url"], candidacy["key"], candidacy["candidate"], candidacy["election"], candidacy["party"], LIST_SEPARATOR.join(proposal["themes"]), verdict.get("feasibility", ""), verdict.get("rank") or "", verdict.get("label_fr", ""), verdict.get("summary", ""), verdict.get("published_at") or ""]
+            [
+                *head,
+                proposal["id"],
+                proposal["slug"],
+                proposal["title"],
+                proposal["url"],
+                candidacy["key"],
+                candidacy["candidate"],
+                candidacy["election"],
+                candidacy["party"],
+                LIST_SEPARATOR.join(proposal["themes"]),
+                verdict.get("feasibility", ""),
+                verdict.get("rank") or "",
+                verdict.get("label_fr", ""),
+                verdict.get("summary", ""),
+                verdict.get("published_at") or "",
+            ]
         )
     return rows
 

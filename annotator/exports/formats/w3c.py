@@ -34,8 +34,7 @@ class W3CFormatter(JsonLinesFormatter):
         done = 0
         for chunk in annotation_instance_chunks(self.queryset()):
             items = ",".join(
-                dumps(annotation_to_w3c(a, base_url=base, include_context=False))
-                for a in chunk
+                dumps(annotation_to_w3c(a, base_url=base, include_context=False)) for a in chunk
             )
             out.write((("," if done else "") + items).encode("utf-8"))
             done += len(chunk)

@@ -235,7 +235,7 @@ if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
 # Exports (annotator/exports): chunk size of the streaming cursor, Celery time limits (seconds),
 # when the beat task re-enqueues lost jobs, how many interrupted runs before a job fails, the
 # licence stated in data packages, and a per-chunk delay that only tests set.
-EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 2000)
+EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 5000)
 EXPORT_SOFT_TIME_LIMIT = env_int("EXPORT_SOFT_TIME_LIMIT", 3600)
 EXPORT_TIME_LIMIT = env_int("EXPORT_TIME_LIMIT", 3700)
 EXPORT_REQUEUE_AFTER = env_int("EXPORT_REQUEUE_AFTER", 120)

@@ -1,8 +1,8 @@
 """What an export reads: the annotations matching a job's filters, streamed in chunks.
 
 Rows come from a server-side cursor (`.iterator(chunk_size=...)` declares a named PostgreSQL cursor)
-and each chunk's linked proposals and approvals are fetched in one query each, so memory stays
-flat and the number of queries grows with the number of chunks, never with the number of rows.
+with each row's linked proposals and approvals as correlated subqueries; proposal details are
+cached per proposal. Memory stays flat and the number of queries does not grow with the rows.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
@@ -40,12 +41,11 @@ ANNOTATION_FIELDS = (
     "comment",
     "tags",
     "author__username",
-    "created",
 )
 
 
 def chunk_size() -> int:
-    return int(getattr(settings, "EXPORT_CHUNK_SIZE", 2000))
+    return int(getattr(settings, "EPORT_CHUNK_SIZE", 2000))
 
 
 def _proposal_filter_q(filters: dict[str, Any], prefix: str = "") -> Q:
@@ -169,36 +169,39 @@ def verdict_record(verdict: Verdict) -> dict[str, Any]:
     }
 
 
+def annotation_rows(queryset: QuerySet[Annotation]) -> QuerySet[Any]:
+    """The export's one query: annotation, article and author columns, plus the linked proposal
+    ids, the approving reviewers and the last approval time as correlated subqueries (index
+    lookups), so that the server-side cursor streams complete rows and no chunk needs more."""
+    links = (
+        ProposalLink.objects.filter(annotation_id=OuterRef("pk"))
+        .order_by("proposal_id")
+        .values("proposal_id")
+    )
+    approvals = AnnotationEvent.objects.filter(
+        annotation_id=OuterRef("pk"), action=AnnotationEvent.Action.APPROVE
+    )
+    return queryset.annotate(
+        proposal_ids=ArraySubquery(links),
+        reviewer_names=ArraySubquery(approvals.order_by("created", "id").values("actor__username")),
+        approved_at=Subquery(approvals.order_by("-created", "-id").values("created")[:1]),
+    ).values_list(*ANNOTATION_FIELDS, "proposal_ids", "reviewer_names", "approved_at")
+
+
+def _unique(names: list[str | None]) -> list[str]:
+    return list(dict.fromkeys(name for name in names if name))
+
+
 def annotation_record_chunks(
     queryset: QuerySet[Annotation], *, size: int | None = None
 ) -> Iterator[list[dict[str, Any]]]:
-    """Chunks of annotation records (the JSONL shape), three queries per chunk."""
+    """Chunks of annotation records (the JSONL shape). One streaming query; proposal details are
+    fetched once per proposal (a query only when a chunk meets proposals not seen before)."""
     size = size or chunk_size()
     proposals = ProposalCache()
-    rows = queryset.values_list(*ANNOTATION_FIELDS).iterator(chunk_size=size)
+    rows = annotation_rows(queryset).iterator(chunk_size=size)
     for chunk in _chunks(rows, size):
-        ids = [row[0] for row in chunk]
-        links: dict[int, list[int]] = {}
-        for annotation_id, proposal_id in (
-            ProposalLink.objects.filter(annotation_id__in=ids)
-            .order_by("annotation_id", "proposal_id")
-            .values_list("annotation_id", "proposal_id")
-        ):
-            links.setdefault(annotation_id, []).append(proposal_id)
-        reviewers: dict[int, list[str]] = {}
-        approved_at: dict[int, dt.datetime] = {}
-        for annotation_id, username, created in (
-            AnnotationEvent.objects.filter(
-                annotation_id__in=ids, action=AnnotationEvent.Action.APPROVE
-            )
-            .order_by("created", "id")
-            .values_list("annotation_id", "actor__username", "created")
-        ):
-            names = reviewers.setdefault(annotation_id, [])
-            if username and username not in names:
-                names.append(username)
-            approved_at[annotation_id] = created
-        details = proposals.get_many({pk for pks in links.values() for pk in pks})
+        details = proposals.get_many({pk for row in chunk for pk in row[15]})
         yield [
             {
                 "id": row[0],
@@ -214,11 +217,10 @@ def annotation_record_chunks(
                 "position": {"start": row[10], "end": row[11], "unit": "code_points"},
                 "comment": row[12],
                 "tags": row[13],
-                "proposals": [details[pk] for pk in links.get(row[0], ()) if pk in details],
+                "proposals": [details[pk] for pk in row[15] if pk in details],
                 "author": row[14],
-                "reviewers": reviewers.get(row[0], []),
-                "approved_at": _iso(approved_at.get(row[0])),
-                "created": _iso(row[15]),
+                "reviewers": _unique(row[16]),
+                "approved_at": _iso(row[17]),
             }
             for row in chunk
         ]

@@ -45,7 +45,7 @@ ANNOTATION_FIELDS = (
 
 
 def chunk_size() -> int:
-    return int(getattr(settings, "EPORT_CHUNK_SIZE", 2000))
+    return int(getattr(settings, "EXPORT_CHUNK_SIZE", 5000))
 
 
 def _proposal_filter_q(filters: dict[str, Any], prefix: str = "") -> Q:

@@ -25,7 +25,7 @@ def exporter(transactional_db, settings, tmp_path):  # type: ignore[no-untyped-d
     settings.EXPORT_ROOT = tmp_path / "exports"
     call_command("load_seed")
     user = UserFactory(username="factchecker", role="fact-checker")
-    worker = Worker(tmp_path / "worker.log", EXPORT_CHUNK_SIZE=10, EXPORT_TEST_DELAY=0.25)
+    worker = Worker(tmp_path / "worker.log", EXPORT_CHUNK_SIZE=10, EXPORT_TEST_DELAY=0.5)
     yield user
     worker.stop()
 
@@ -47,7 +47,7 @@ def test_fact_checker_requests_an_export_watches_progress_and_downloads_it(expor
     bar = page.locator(f'tr[data-export-id="{job.pk}"] [data-role="progressbar"]')
     seen: list[int] = []
     shot = False
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         value = int(bar.get_attribute("aria-valuenow") or 0)
         if not seen or seen[-1] != value:

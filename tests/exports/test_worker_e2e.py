@@ -84,7 +84,7 @@ def workers(tmp_path):  # type: ignore[no-untyped-def]
 
 def test_a_requested_export_progresses_and_downloads_through_a_real_worker(requester, workers):
     ids = many_approved_annotations(60)
-    worker = workers(EXPORT_CHUNK_SIZE=10, EXPORT_TEST_DELAY=0.15)
+    worker = workers(EXPORT_CHUNK_SIZE=10, EXPORT_TEST_DELAY=0.4)
     client = client_for(requester)
     response = client.post("/api/exports/", {"format": "jsonl"}, format="json")
     assert response.status_code == 202
@@ -96,7 +96,7 @@ def test_a_requested_export_progresses_and_downloads_through_a_real_worker(reque
         seen.append((body["state"], body["rows_done"]))
         return body["state"] in ("succeeded", "failed")
 
-    wait_for(finished, timeout=90, what="the export to finish", worker=worker)
+    wait_for(finished, timeout=240, what="the export to finish", worker=worker)
     assert seen[-1] == ("succeeded", 60)
     partial = [done for state, done in seen if state == "running" and 0 < done < 60]
     assert partial, f"no intermediate progress seen: {seen}"
@@ -111,12 +111,12 @@ def test_cancelling_stops_the_worker_and_leaves_no_file(requester, workers, sett
     worker = workers(EXPORT_CHUNK_SIZE=5, EXPORT_TEST_DELAY=0.3)
     client = client_for(requester)
     pk = client.post("/api/exports/", {"format": "csv"}, format="json").json()["id"]
-    wait_for(lambda: job_state(pk).rows_done >= 5, timeout=60, what="progress", worker=worker)
+    wait_for(lambda: job_state(pk).rows_done >= 5, timeout=180, what="progress", worker=worker)
     assert client.post(f"/api/exports/{pk}/cancel/").json()["state"] == "cancelled"
     partial_dir = settings.EXPORT_ROOT / ".partial"
     wait_for(
         lambda: not list(partial_dir.glob("*.part")),
-        timeout=30,
+        timeout=120,
         what="the temporary file to go",
         worker=worker,
     )
@@ -142,7 +142,7 @@ def test_a_worker_killed_mid_export_is_replaced_and_the_next_worker_writes_a_cor
     pk = client.post("/api/exports/", {"format": "jsonl"}, format="json").json()["id"]
     wait_for(
         lambda: job_state(pk).rows_done >= 40,
-        timeout=60,
+        timeout=240,
         what="the first worker to be half-way",
         worker=first,
     )
@@ -158,13 +158,13 @@ def test_a_worker_killed_mid_export_is_replaced_and_the_next_worker_writes_a_cor
     # unacknowledged message: the second delivery then finds the job finished or owned).
     wait_for(
         lambda: timezone.now() - job_state(pk).heartbeat_at > timezone.timedelta(seconds=2.5),
-        timeout=10,
+        timeout=30,
         what="a stale heartbeat",
     )
     export_requeue_lost()
     wait_for(
         lambda: job_state(pk).state == "succeeded",
-        timeout=60,
+        timeout=240,
         what="the second worker to finish",
         worker=second,
     )
@@ -250,7 +250,7 @@ def test_an_export_requested_while_redis_is_down_completes_once_it_is_back(
     assert export_requeue_lost()["enqueued"] == 1
     wait_for(
         lambda: job_state(pk).state == "succeeded",
-        timeout=60,
+        timeout=240,
         what="the export to complete",
         worker=worker,
     )

@@ -29,6 +29,7 @@ class ExportListCreateView(GenericAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return export_list_for(actor=self.request.user)
 
+    @extend_schema(operation_id="exports_list", responses=ExportJobOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         if not is_fact_checker(request.user):
             raise PermissionDeniedError("Only newsroom members can export.")

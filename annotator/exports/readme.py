@@ -15,7 +15,7 @@ FILTER_LABELS = {
 }
 
 
-def package_readme(manifest: dict[str, Any], licence: str) -> str:
+def package_readme(manifest: dict[str, Any], licence: dict[str, str] | str) -> str:
     filters = manifest.get("filters", {})
     counts = manifest.get("counts", {})
     alpha = manifest.get("agreement", {}).get("krippendorff_alpha_ordinal")

@@ -15,7 +15,7 @@ import os
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -176,7 +176,8 @@ def export_run(*, job_id: int) -> ExportJob | None:
         ExportJob.objects.filter(pk=job.pk, attempts=attempt).update(rows_total=total)
         with temporary.open("wb") as raw:
             out = HashingWriter(raw)
-            counts = formatter.write(out)
+            # HashingWriter has the part of BinaryIO that formatters use (write, tell, flush).
+            counts = formatter.write(cast(BinaryIO, out))
             raw.flush()
             os.fsync(raw.fileno())
         return _publish(job, attempt, temporary, out, counts, formatter_class, context.manifest)

@@ -67,7 +67,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         submitted = request.POST.dict()
-        filters = {
+        filters: dict[str, Any] = {
             key: submitted.get(key, "")
             for key in ("election", "candidate", "theme", "article", "date_from", "date_to")
         }

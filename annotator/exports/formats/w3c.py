@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 from annotator.annotations.w3c import W3C_CONTEXT, annotation_to_w3c
 from annotator.exports.formats.jsonl import JsonLinesFormatter
-from annotator.exports.source import annotation_instance_chunks
+from annotator.exports.source import annotation_instance_chunks, chunk_size
 
 
 class W3CFormatter(JsonLinesFormatter):
@@ -32,7 +32,8 @@ class W3CFormatter(JsonLinesFormatter):
         # Written by hand around the items so that the page is streamed, not built in memory.
         out.write((dumps(head)[:-1] + ',"first":' + dumps(page_head)[:-1] + ',"items":[').encode())
         done = 0
-        for chunk in annotation_instance_chunks(self.queryset()):
+        # Model instances weigh more than value rows: smaller chunks keep the peak low.
+        for chunk in annotation_instance_chunks(self.queryset(), size=min(chunk_size(), 1000)):
             items = ",".join(
                 dumps(annotation_to_w3c(a, base_url=base, include_context=False)) for a in chunk
             )

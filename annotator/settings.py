@@ -244,3 +244,26 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 INSTALLED_APPS += ["annotator.team"]
 # A pasted or previewed source travels in the request body: leave room for MAX_SOURCE_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * MAX_SOURCE_BYTES + 1024 * 1024
+# Exports (annotator/exports): chunk size of the streaming cursor, Celery time limits (seconds),
+# when the beat task re-enqueues lost jobs, how many interrupted runs before a job fails, the
+# licence stated in data packages, and a per-chunk delay that only tests set.
+EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 5000)
+EXPORT_SOFT_TIME_LIMIT = env_int("EXPORT_SOFT_TIME_LIMIT", 3600)
+EXPORT_TIME_LIMIT = env_int("EXPORT_TIME_LIMIT", 3700)
+EXPORT_REQUEUE_AFTER = env_int("EXPORT_REQUEUE_AFTER", 120)
+EXPORT_HEARTBEAT_TIMEOUT = env_int("EXPORT_HEARTBEAT_TIMEOUT", 300)
+EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 5)
+EXPORT_TEST_DELAY = float(os.environ.get("EXPORT_TEST_DELAY", "0") or 0)
+EXPORT_DATA_LICENSE = {
+    "name": env_str("EXPORT_LICENSE_NAME", "CC-BY-4.0"),
+    "title": env_str("EXPORT_LICENSE_TITLE", "Creative Commons Attribution 4.0"),
+    "path": env_str("EXPORT_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}
+CELERY_BEAT_SCHEDULE["exports-requeue-lost"] = {
+    "task": "exports.requeue_lost",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["exports-delete-expired-files"] = {
+    "task": "exports.delete_expired_files",
+    "schedule": 3600.0,
+}

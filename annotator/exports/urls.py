@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from annotator.exports import views
 
 app_name = "exports"
-urlpatterns: list = []
+urlpatterns = [
+    path("exports/", views.export_list, name="list"),
+    path("exports/<int:pk>/cancel/", views.export_cancel, name="cancel"),
+]

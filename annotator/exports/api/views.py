@@ -1,0 +1,83 @@
+"""HTTP <-> export services. Jobs are visible to their requester and to moderators (404 else)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.exports import services
+from annotator.exports.api.serializers import (
+    ExportJobOutputSerializer,
+    ExportRequestInputSerializer,
+)
+from annotator.exports.formats import FORMATTERS
+from annotator.exports.selectors import export_download_for, export_get_for, export_list_for
+from annotator.lib.api import etag_for, parse_expected_version
+from annotator.lib.errors import PermissionDeniedError
+from annotator.lib.roles import is_fact_checker
+
+
+class ExportListCreateView(GenericAPIView):
+    serializer_class = ExportJobOutputSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return export_list_for(actor=self.request.user)
+
+    @extend_schema(operation_id="exports_list", responses=ExportJobOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        if not is_fact_checker(request.user):
+            raise PermissionDeniedError("Only newsroom members can export.")
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ExportJobOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=ExportRequestInputSerializer, responses={202: ExportJobOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = ExportRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.export_request(actor=request.user, **data.validated_data)
+        return Response(
+            ExportJobOutputSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": f"/api/exports/{job.pk}/"},
+        )
+
+
+class ExportDetailView(APIView):
+    @extend_schema(responses=ExportJobOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        job = export_get_for(actor=request.user, job_id=pk)
+        return Response(
+            ExportJobOutputSerializer(job).data, headers={"ETag": etag_for(job.version)}
+        )
+
+
+class ExportCancelView(APIView):
+    @extend_schema(request=None, responses=ExportJobOutputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        version = parse_expected_version(
+            request, request.data.get("version") if hasattr(request.data, "get") else None
+        )
+        job = services.export_cancel(actor=request.user, job_id=pk, expected_version=version)
+        return Response(ExportJobOutputSerializer(job).data)
+
+
+class ExportDownloadView(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        job = export_download_for(actor=request.user, job_id=pk)
+        formatter = FORMATTERS[job.format]
+        assert job.path is not None  # export_download_for checked the file exists
+        response = FileResponse(
+            job.path.open("rb"),
+            as_attachment=True,
+            filename=f"annotator-export-{job.pk}-{job.format}.{formatter.extension}",
+            content_type=formatter.media_type,
+        )
+        response["ETag"] = f'"{job.sha256}"'
+        return response

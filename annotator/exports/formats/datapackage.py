@@ -1,0 +1,320 @@
+"""`datapackage`: a zip holding a Frictionless Data Package (https://specs.frictionlessdata.io/).
+
+`datapackage.json` describes five CSV resources with their table schemas, primary and foreign keys
+and SHA-256 hashes; `README.md` states the filters, counts, export time, agreement and licence.
+Annotations stream in chunks; articles and proposals are the ones the annotations reference.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.utils import timezone
+
+from annotator.articles.models import Article
+from annotator.exports.feasibility import agreement_alpha, feasibility_label, feasibility_rank
+from annotator.exports.formats.jsonl import JsonLinesFormatter
+from annotator.exports.readme import package_readme
+from annotator.exports.source import annotation_record_chunks, chunk_size
+from proposals.models import FeasibilityRating, Proposal, Verdict
+
+SEP = "|"
+
+
+def _fields(*specs: str) -> list[dict[str, Any]]:
+    fields = []
+    for spec in specs:
+        name, _, kind = spec.partition(":")
+        fields.append({"name": name, "type": kind or "string"})
+    return fields
+
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "annotations": {
+        "fields": _fields(
+            "id:integer",
+            "article_id:integer",
+            "exact",
+            "prefix",
+            "suffix",
+            "start:integer",
+            "end:integer",
+            "comment",
+            "tags",
+            "proposal_ids",
+            "author",
+            "reviewers",
+            "approved_at:datetime",
+        ),
+        "primaryKey": ["id"],
+        "foreignKeys": [
+            {"fields": ["article_id"], "reference": {"resource": "articles", "fields": ["id"]}}
+        ],
+    },
+    "articles": {
+        "fields": _fields(
+            "id:integer", "title", "outlet", "url", "published_on:date", "language", "text_sha256"
+        ),
+        "primaryKey": ["id"],
+    },
+    "proposals": {
+        "fields": _fields(
+            "id:integer",
+            "slug",
+            "title",
+            "statement",
+            "candidacy",
+            "candidate",
+            "election",
+            "party",
+            "primary_theme",
+            "secondary_themes",
+        ),
+        "primaryKey": ["id"],
+    },
+    "ratings": {
+        "fields": _fields(
+            "proposal_id:integer",
+            "rater",
+            "feasibility",
+            "rank:integer",
+            "importance",
+            "confidence",
+            "created:datetime",
+        ),
+        "primaryKey": ["proposal_id", "rater"],
+        "foreignKeys": [
+            {"fields": ["proposal_id"], "reference": {"resource": "proposals", "fields": ["id"]}}
+        ],
+    },
+    "verdicts": {
+        "fields": _fields(
+            "proposal_id:integer",
+            "feasibility",
+            "rank:integer",
+            "label_fr",
+            "summary",
+            "published_at:datetime",
+            "is_current:boolean",
+        ),
+        "foreignKeys": [
+            {"fields": ["proposal_id"], "reference": {"resource": "proposals", "fields": ["id"]}}
+        ],
+    },
+}
+DESCRIPTIONS = {
+    "annotations": "Annotated passages: quote and position (Unicode code points) in the article.",
+    "articles": "Source texts the annotations point at (SHA-256 of the exact text).",
+    "proposals": "Candidates' proposals linked by the annotations.",
+    "ratings": "Feasibility ratings of those proposals; raters are pseudonymised.",
+    "verdicts": "Published feasibility verdicts of those proposals (history included).",
+}
+ORDER = ["annotations", "articles", "proposals", "ratings", "verdicts"]
+
+
+def pseudonym(user_id: int) -> str:
+    """A stable pseudonym: keyed hash of the user id (the key never leaves the server)."""
+    key = settings.SECRET_KEY.encode()
+    return "rater-" + hmac.new(key, f"rater:{user_id}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def _dt(value: Any) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+
+
+def _id_chunks(ids: set[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    size = chunk_size()
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+class DataPackageFormatter(JsonLinesFormatter):
+    format = "datapackage"
+    extension = "zip"
+    media_type = "application/zip"
+
+    def write(self, out: BinaryIO) -> dict[str, int]:
+        self.article_ids: set[int] = set()
+        self.proposal_ids: set[int] = set()
+        self.ratings: list[tuple[int, int, str]] = []
+        resources: list[dict[str, Any]] = []
+        counts: dict[str, int] = {}
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in ORDER:
+                rows = getattr(self, f"_{name}_rows")()
+                counts[name], digest, size = self._write_csv(archive, name, rows)
+                resources.append(
+                    {
+                        "name": name,
+                        "path": f"{name}.csv",
+                        "profile": "tabular-data-resource",
+                        "format": "csv",
+                        "mediatype": "text/csv",
+                        "encoding": "utf-8",
+                        "bytes": size,
+                        "hash": f"sha256:{digest}",
+                        "description": DESCRIPTIONS[name],
+                        "schema": SCHEMAS[name],
+                    }
+                )
+            alpha = agreement_alpha(self.ratings)
+            manifest = {
+                **self.context.manifest,
+                "counts": counts,
+                "agreement": {"krippendorff_alpha_ordinal": alpha},
+                "files": {r["path"]: r["hash"] for r in resources},
+            }
+            descriptor = {
+                "profile": "tabular-data-package",
+                "name": f"annotator-export-{self.context.job_id}",
+                "title": f"{settings.NEWSROOM_NAME}: verified annotations of programmes",
+                "created": manifest.get("generated_at") or _dt(timezone.now()),
+                "licenses": [settings.EXPORT_DATA_LICENSE],
+                "resources": resources,
+                "manifest": manifest,
+            }
+            archive.writestr(
+                "datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2)
+            )
+            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+            archive.writestr("README.md", package_readme(manifest, settings.EXPORT_DATA_LICENSE))
+        return counts
+
+    def _write_csv(
+        self, archive: zipfile.ZipFile, name: str, rows: Iterable[list[list[Any]]]
+    ) -> tuple[int, str, int]:
+        digest, size, count = hashlib.sha256(), 0, 0
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([field["name"] for field in SCHEMAS[name]["fields"]])
+        with archive.open(f"{name}.csv", "w", force_zip64=True) as member:
+            for chunk in rows:
+                writer.writerows(chunk)
+                count += len(chunk)
+                data = buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+                member.write(data)
+                digest.update(data)
+                size += len(data)
+            data = buffer.getvalue().encode("utf-8")
+            member.write(data)
+            digest.update(data)
+            size += len(data)
+        return count, digest.hexdigest(), size
+
+    def _annotations_rows(self) -> Iterator[list[list[Any]]]:
+        done = 0
+        for records in annotation_record_chunks(self.queryset()):
+            rows = []
+            for r in records:
+                proposal_ids = [p["id"] for p in r["proposals"]]
+                self.article_ids.add(r["article"]["id"])
+                self.proposal_ids.update(proposal_ids)
+                rows.append(
+                    [
+                        r["id"],
+                        r["article"]["id"],
+                        r["quote"]["exact"],
+                        r["quote"]["prefix"],
+                        r["quote"]["suffix"],
+                        r["position"]["start"],
+                        r["position"]["end"],
+                        r["comment"],
+                        SEP.join(r["tags"]),
+                        SEP.join(map(str, proposal_ids)),
+                        r["author"],
+                        SEP.join(r["reviewers"]),
+                        _dt(
+                            dt.datetime.fromisoformat(r["approved_at"])
+                            if r["approved_at"]
+                            else None
+                        ),
+                    ]
+                )
+            done += len(records)
+            yield rows
+            self.context.progress(done)
+
+    def _articles_rows(self) -> Iterator[list[list[Any]]]:
+        for ids in _id_chunks(self.article_ids):
+            yield [
+                [a.pk, a.title, a.outlet, a.url, a.published_on or "", a.language, a.text_sha256]
+                for a in Article.objects.filter(pk__in=ids).defer("text").order_by("pk")
+            ]
+
+    def _proposals_rows(self) -> Iterator[list[list[Any]]]:
+        for ids in _id_chunks(self.proposal_ids):
+            proposals = (
+                Proposal.objects.filter(pk__in=ids)
+                .select_related(
+                    "candidacy__candidate",
+                    "candidacy__election",
+                    "candidacy__party",
+                    "primary_theme",
+                )
+                .prefetch_related("secondary_themes")
+                .order_by("pk")
+            )
+            yield [
+                [
+                    p.pk,
+                    p.slug,
+                    p.title,
+                    p.statement,
+                    p.candidacy.key,
+                    p.candidacy.candidate.full_name,
+                    p.candidacy.election.key,
+                    str(p.candidacy.party) if p.candidacy.party_id else "",
+                    p.primary_theme.code,
+                    SEP.join(sorted(t.code for t in p.secondary_themes.all())),
+                ]
+                for p in proposals
+            ]
+
+    def _ratings_rows(self) -> Iterator[list[list[Any]]]:
+        for ids in _id_chunks(self.proposal_ids):
+            rows = []
+            for rating in FeasibilityRating.objects.filter(proposal_id__in=ids).order_by(
+                "proposal_id", "rater_id"
+            ):
+                self.ratings.append((rating.proposal_id, rating.rater_id, rating.feasibility))
+                rows.append(
+                    [
+                        rating.proposal_id,
+                        pseudonym(rating.rater_id),
+                        rating.feasibility,
+                        feasibility_rank(rating.feasibility) or "",
+                        rating.importance,
+                        rating.confidence,
+                        _dt(rating.created),
+                    ]
+                )
+            yield rows
+
+    def _verdicts_rows(self) -> Iterator[list[list[Any]]]:
+        for ids in _id_chunks(self.proposal_ids):
+            yield [
+                [
+                    v.proposal_id,
+                    v.feasibility,
+                    feasibility_rank(v.feasibility) or "",
+                    feasibility_label(v.feasibility),
+                    v.summary,
+                    _dt(v.published_at),
+                    "true" if v.is_current else "false",
+                ]
+                for v in Verdict.objects.filter(proposal_id__in=ids).order_by(
+                    "proposal_id", "published_at"
+                )
+            ]

@@ -1,0 +1,333 @@
+"""Writes on export jobs: request, cancel, run (the worker's body), and the beat maintenance.
+
+Guarantees: a job row is committed before its task is enqueued (on commit), and a broker outage
+leaves it `queued` for `export_requeue_lost`; a run publishes its file atomically (temporary file,
+then `os.replace` under the job's row lock) so a half-written file is never downloadable; a run
+whose attempt is no longer current (cancelled, or taken over after a lost heartbeat) stops at its
+next chunk and removes its temporary file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from annotator.exports.filters import clean_filters, clean_options
+from annotator.exports.formats import FORMATTERS, ExportContext, HashingWriter
+from annotator.exports.models import SCHEMA_VERSION, ExportJob
+from annotator.exports.selectors import export_get_for
+from annotator.lib.errors import (
+    InvalidInputError,
+    InvalidTransitionError,
+    PermissionDeniedError,
+    StaleVersionError,
+)
+from annotator.lib.roles import is_fact_checker, is_reviewer
+
+logger = logging.getLogger(__name__)
+State = ExportJob.State
+
+
+class ExportInterruptedError(Exception):
+    """This run no longer owns the job (cancelled, or claimed again by another run)."""
+
+
+def export_root() -> Path:
+    root = Path(settings.EXPORT_ROOT)
+    (root / ".partial").mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def export_request(
+    *, actor: Any, format: str, filters: Any = None, options: Any = None
+) -> ExportJob:
+    """Create a queued job and enqueue its run once the row is committed.
+
+    Permission: fact-checkers, reviewers and moderators; unverified work only for reviewers and
+    moderators. The request succeeds even when the broker is down (the job stays queued)."""
+    if not is_fact_checker(actor):
+        raise PermissionDeniedError(_("Only newsroom members can export."))
+    if format not in FORMATTERS:
+        raise InvalidInputError(
+            _("Unknown format."),
+            fields={"format": [_("Choose one of: %s.") % ", ".join(FORMATTERS)]},
+        )
+    cleaned = clean_filters(filters, actor=actor)
+    if not cleaned["verified_only"] and not is_reviewer(actor):
+        raise PermissionDeniedError(_("Only reviewers and moderators can export unverified work."))
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            requested_by=actor, format=format, filters=cleaned, options=clean_options(options)
+        )
+        transaction.on_commit(lambda: export_enqueue(job_id=job.pk))
+    return job
+
+
+def export_enqueue(*, job_id: int) -> bool:
+    """Send the run task to the broker; False (job left queued for the beat task) if it is down."""
+    from annotator.exports.tasks import export_run_task
+
+    try:
+        export_run_task.apply_async(args=[job_id], retry=False)
+    except Exception:
+        logger.warning("export %s: broker unavailable, left queued for re-enqueue", job_id)
+        return False
+    ExportJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    return True
+
+
+def export_cancel(*, actor: Any, job_id: Any, expected_version: int | None = None) -> ExportJob:
+    """Cancel a queued or running job (requester or moderator; 404 for others). The running worker
+    notices at its next chunk. Row lock taken; 409 if finished or if `expected_version` is stale."""
+    export_get_for(actor=actor, job_id=job_id)
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=int(job_id))
+        if expected_version is not None and expected_version != job.version:
+            raise StaleVersionError(
+                _("The export changed since you loaded it."),
+                current={"state": job.state, "version": job.version},
+            )
+        if not job.is_active:
+            raise InvalidTransitionError(
+                _("Only a queued or running export can be cancelled."), state=job.state
+            )
+        job.state = State.CANCELLED
+        job.finished_at = timezone.now()
+        job.version += 1
+        job.save(update_fields=["state", "finished_at", "version"])
+    return job
+
+
+def _claim(job_id: int) -> ExportJob | None:
+    """Take the job for this run: queued, or running with a lost heartbeat. None otherwise."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.EXPORT_HEARTBEAT_TIMEOUT)
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            return None
+        if job.state == State.RUNNING and job.heartbeat_at and job.heartbeat_at > stale:
+            return None  # a live run owns it: this delivery is a duplicate
+        if job.state not in (State.QUEUED, State.RUNNING):
+            return None
+        job.attempts += 1
+        job.state = State.RUNNING
+        job.started_at = job.heartbeat_at = now
+        job.rows_done = 0
+        job.error = ""
+        job.version += 1
+        job.save()
+    return job
+
+
+def _progress(job_id: int, attempt: int, rows_done: int) -> None:
+    updated = ExportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
+        rows_done=rows_done, heartbeat_at=timezone.now()
+    )
+    if not updated:
+        raise ExportInterruptedError
+    if settings.EXPORT_TEST_DELAY:
+        time.sleep(settings.EXPORT_TEST_DELAY)
+
+
+def export_run(*, job_id: int) -> ExportJob | None:
+    """Stream the job's rows into a temporary file and publish it atomically (idempotent: the file
+    name depends only on the job, so a re-run rewrites the same file). Progress and heartbeat per
+    chunk. Transient database errors propagate (the task retries them); any other error fails the
+    job with a readable message."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    attempt = job.attempts
+    formatter_class = FORMATTERS[job.format]
+    root = export_root()
+    temporary = root / ".partial" / f"{job.pk}-{attempt}-{uuid.uuid4().hex}.part"
+    context = ExportContext(
+        job_id=job.pk,
+        requester=job.requested_by,
+        filters=job.filters,
+        options=job.options,
+        progress=lambda rows_done: _progress(job.pk, attempt, rows_done),
+    )
+    context.manifest = {
+        "job_id": job.pk,
+        "format": job.format,
+        "schema_version": SCHEMA_VERSION,
+        "filters": job.filters,
+        "options": job.options,
+        "generated_at": job.started_at.isoformat() if job.started_at else "",
+        "app_version": settings.APP_VERSION,
+    }
+    formatter = formatter_class(context)
+    _relax_commits(True)
+    try:
+        total = formatter.count()
+        ExportJob.objects.filter(pk=job.pk, attempts=attempt).update(rows_total=total)
+        with temporary.open("wb") as raw:
+            out = HashingWriter(raw)
+            # HashingWriter has the part of BinaryIO that formatters use (write, tell, flush).
+            counts = formatter.write(cast(BinaryIO, out))
+            raw.flush()
+            os.fsync(raw.fileno())
+        return _publish(job, attempt, temporary, out, counts, formatter_class, context.manifest)
+    except ExportInterruptedError:
+        logger.info("export %s attempt %s: stopped (cancelled or taken over)", job.pk, attempt)
+        return None
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        logger.exception("export %s failed", job.pk)
+        export_fail(job_id=job.pk, attempt=attempt, message=_describe(exc))
+        return None
+    finally:
+        temporary.unlink(missing_ok=True)
+        _relax_commits(False)
+
+
+def _relax_commits(relaxed: bool) -> None:
+    """Progress updates need not wait for the disk: a crash loses at most a progress figure (the
+    publication below commits synchronously). Without this, one fsync per chunk dominates."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off" if relaxed else "RESET synchronous_commit")
+
+
+def _publish(
+    job: ExportJob,
+    attempt: int,
+    temporary: Path,
+    out: HashingWriter,
+    counts: dict[str, int],
+    formatter_class: Any,
+    manifest: dict[str, Any],
+) -> ExportJob | None:
+    final_name = f"export-{job.pk}.{formatter_class.extension}"
+    with transaction.atomic():
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO on")
+        current = ExportJob.objects.select_for_update().get(pk=job.pk)
+        if current.attempts != attempt or current.state != State.RUNNING:
+            raise ExportInterruptedError
+        os.replace(temporary, Path(settings.EXPORT_ROOT) / final_name)
+        row_count = counts.get(formatter_class.row_count_key, 0)
+        current.manifest = {
+            **manifest,
+            "counts": counts,
+            "row_count": row_count,
+            "size": out.size,
+            "sha256": out.sha256,
+            "file_name": final_name,
+            "media_type": formatter_class.media_type,
+        }
+        current.state = State.SUCCEEDED
+        current.file_name = final_name
+        current.size = out.size
+        current.sha256 = out.sha256
+        current.row_count = row_count
+        current.rows_done = current.rows_total = counts.get("annotations", row_count)
+        if formatter_class.row_count_key == "claim_reviews":
+            current.rows_done = current.rows_total = row_count
+        current.finished_at = current.heartbeat_at = timezone.now()
+        current.version += 1
+        current.save()
+    return current
+
+
+def _describe(exc: BaseException) -> str:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return _("The export took longer than the time limit (%(seconds)s s).") % {
+            "seconds": settings.EXPORT_SOFT_TIME_LIMIT
+        }
+    return _("The export failed: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
+def export_fail(*, job_id: int, attempt: int | None = None, message: str) -> None:
+    """Mark the job failed with a readable message (only the current attempt, if given)."""
+    jobs = ExportJob.objects.filter(pk=job_id, state__in=[State.QUEUED, State.RUNNING])
+    if attempt is not None:
+        jobs = jobs.filter(attempts=attempt)
+    jobs.update(state=State.FAILED, error=message, finished_at=timezone.now())
+
+
+def export_release(*, job_id: int) -> None:
+    """Put a running job back to `queued` before a retry (best effort: the database may be the
+    thing that is down, in which case the stale heartbeat will bring it back)."""
+    try:
+        ExportJob.objects.filter(pk=job_id, state=State.RUNNING).update(state=State.QUEUED)
+    except TRANSIENT_ERRORS:
+        logger.warning("export %s: could not release the job before retrying", job_id)
+
+
+def export_requeue_lost(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Beat task body: re-enqueue jobs still `queued` some time after their request (broker down,
+    message lost) and `running` jobs whose heartbeat stopped; fail those interrupted too often."""
+    now = now or timezone.now()
+    waited = now - dt.timedelta(seconds=settings.EXPORT_REQUEUE_AFTER)
+    stale = now - dt.timedelta(seconds=settings.EXPORT_HEARTBEAT_TIMEOUT)
+    queued = list(
+        ExportJob.objects.filter(state=State.QUEUED, created__lte=waited)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=waited))
+        .values_list("pk", flat=True)
+    )
+    lost = ExportJob.objects.filter(state=State.RUNNING).filter(
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lte=stale)
+    )
+    failed = 0
+    for job in lost.filter(attempts__gte=settings.EXPORT_MAX_ATTEMPTS):
+        export_fail(
+            job_id=job.pk,
+            attempt=job.attempts,
+            message=_("The export was interrupted %(count)s times; giving up.")
+            % {"count": job.attempts},
+        )
+        failed += 1
+    running = list(
+        lost.filter(attempts__lt=settings.EXPORT_MAX_ATTEMPTS).values_list("pk", flat=True)
+    )
+    enqueued = sum(export_enqueue(job_id=pk) for pk in queued + running)
+    return {"queued": len(queued), "running": len(running), "enqueued": enqueued, "failed": failed}
+
+
+def export_delete_expired_files(*, now: dt.datetime | None = None) -> int:
+    """Beat task body: delete files of jobs finished more than EXPORT_RETENTION_DAYS ago (the rows
+    stay, marked `file_deleted_at`), and temporary files abandoned by killed workers."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    root = export_root()
+    deleted = 0
+    for job in ExportJob.objects.filter(
+        state=State.SUCCEEDED, finished_at__lt=cutoff, file_deleted_at__isnull=True
+    ).only("pk", "file_name"):
+        (root / job.file_name).unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job.pk).update(file_deleted_at=now)
+        deleted += 1
+    abandoned = now.timestamp() - max(settings.EXPORT_TIME_LIMIT, 86400)
+    for partial in (root / ".partial").glob("*.part"):
+        if partial.stat().st_mtime < abandoned:
+            partial.unlink(missing_ok=True)
+    return deleted
+
+
+def _transient_errors() -> tuple[type[BaseException], ...]:
+    from django.db import InterfaceError, OperationalError
+
+    return (OperationalError, InterfaceError)
+
+
+TRANSIENT_ERRORS = _transient_errors()

@@ -1,0 +1,240 @@
+"""What an export reads: the annotations matching a job's filters, streamed in chunks.
+
+Rows come from a server-side cursor (`.iterator(chunk_size=...)` declares a named PostgreSQL cursor)
+with each row's linked proposals and approvals as correlated subqueries; proposal details are
+cached per proposal. Memory stays flat and the number of queries does not grow with the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from annotator.annotations.models import Annotation
+from annotator.articles.models import Article
+from annotator.articles.selectors import article_visible_q
+from annotator.exports.feasibility import feasibility_label, feasibility_rank
+from annotator.review.models import AnnotationEvent
+from proposals.models import Proposal, Verdict
+
+ProposalLink = Annotation.proposals.through
+
+ANNOTATION_FIELDS = (
+    "id",
+    "article_id",
+    "article__title",
+    "article__outlet",
+    "article__url",
+    "article__published_on",
+    "article__text_sha256",
+    "exact",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+    "comment",
+    "tags",
+    "author__username",
+)
+
+
+def chunk_size() -> int:
+    return int(getattr(settings, "EXPORT_CHUNK_SIZE", 5000))
+
+
+def _proposal_filter_q(filters: dict[str, Any], prefix: str = "") -> Q:
+    q = Q()
+    if filters.get("election"):
+        q &= Q(**{f"{prefix}candidacy__election__key": filters["election"]})
+    if filters.get("candidate"):
+        q &= Q(**{f"{prefix}candidacy__candidate__key": filters["candidate"]})
+    if filters.get("theme"):
+        q &= Q(**{f"{prefix}primary_theme__code": filters["theme"]}) | Q(
+            **{f"{prefix}secondary_themes__code": filters["theme"]}
+        )
+    return q
+
+
+def annotations_for(*, filters: dict[str, Any], requester: Any) -> QuerySet[Annotation]:
+    """Visible annotations matching the filters: approved ones unless `verified_only` is false;
+    hidden and deleted ones never; only on articles the requester may see."""
+    queryset = Annotation.objects.filter(
+        hidden_at__isnull=True,
+        deleted_at__isnull=True,
+        article_id__in=Article.objects.filter(article_visible_q(requester)).values("pk"),
+    )
+    if filters.get("verified_only", True):
+        queryset = queryset.filter(status=Annotation.Status.APPROVED)
+    if filters.get("article"):
+        queryset = queryset.filter(article_id=filters["article"])
+    if filters.get("date_from"):
+        queryset = queryset.filter(article__published_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        queryset = queryset.filter(article__published_on__lte=filters["date_to"])
+    proposal_q = _proposal_filter_q(filters, "proposal__")
+    if proposal_q:
+        links = ProposalLink.objects.filter(Q(annotation_id=OuterRef("pk")) & proposal_q)
+        queryset = queryset.filter(Exists(links))
+    return queryset.order_by("id")
+
+
+def proposals_for(*, filters: dict[str, Any], requester: Any) -> QuerySet[Proposal]:
+    """Proposals with a current published verdict matching the filters; when the filters name an
+    article or a date range, only proposals that a matching annotation links to."""
+    queryset = Proposal.objects.filter(merged_into__isnull=True, verdicts__is_current=True).filter(
+        Exists(Proposal.objects.filter(Q(pk=OuterRef("pk")) & _proposal_filter_q(filters)))
+    )
+    if filters.get("article") or filters.get("date_from") or filters.get("date_to"):
+        linked = ProposalLink.objects.filter(
+            proposal_id=OuterRef("pk"),
+            annotation_id__in=annotations_for(filters=filters, requester=requester).values("pk"),
+        )
+        queryset = queryset.filter(Exists(linked))
+    return queryset.order_by("id")
+
+
+def _chunks(iterator: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while True:
+        chunk = list(islice(iterator, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class ProposalCache:
+    """Proposal details, fetched once per proposal id across chunks (bounded by the proposals)."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, dict[str, Any]] = {}
+
+    def get_many(self, ids: set[int]) -> dict[int, dict[str, Any]]:
+        missing = ids - self._by_id.keys()
+        if missing:
+            self._load(missing)
+        return {pk: self._by_id[pk] for pk in ids if pk in self._by_id}
+
+    def _load(self, ids: set[int]) -> None:
+        proposals = (
+            Proposal.objects.filter(pk__in=ids)
+            .select_related(
+                "candidacy__candidate", "candidacy__election", "candidacy__party", "primary_theme"
+            )
+            .prefetch_related("secondary_themes")
+        )
+        verdicts = {
+            v.proposal_id: v for v in Verdict.objects.filter(proposal_id__in=ids, is_current=True)
+        }
+        for proposal in proposals:
+            self._by_id[proposal.pk] = proposal_record(proposal, verdicts.get(proposal.pk))
+
+
+def proposal_record(proposal: Proposal, verdict: Verdict | None) -> dict[str, Any]:
+    candidacy = proposal.candidacy
+    themes = [proposal.primary_theme.code, *sorted(t.code for t in proposal.secondary_themes.all())]
+    return {
+        "id": proposal.pk,
+        "slug": proposal.slug,
+        "title": proposal.title,
+        "statement": proposal.statement,
+        "url": settings.SITE_URL + proposal.get_absolute_url(),
+        "candidacy": {
+            "key": candidacy.key,
+            "candidate": candidacy.candidate.full_name,
+            "candidate_key": candidacy.candidate.key,
+            "election": candidacy.election.key,
+            "party": str(candidacy.party) if candidacy.party_id else "",
+        },
+        "themes": themes,
+        "verdict": verdict_record(verdict) if verdict else None,
+    }
+
+
+def verdict_record(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "feasibility": verdict.feasibility,
+        "rank": feasibility_rank(verdict.feasibility),
+        "label_fr": feasibility_label(verdict.feasibility),
+        "summary": verdict.summary,
+        "published_at": _iso(verdict.published_at),
+    }
+
+
+def annotation_rows(queryset: QuerySet[Annotation]) -> QuerySet[Any]:
+    """The export's one query: annotation, article and author columns, plus the linked proposal
+    ids, the approving reviewers and the last approval time as correlated subqueries (index
+    lookups), so that the server-side cursor streams complete rows and no chunk needs more."""
+    links = (
+        ProposalLink.objects.filter(annotation_id=OuterRef("pk"))
+        .order_by("proposal_id")
+        .values("proposal_id")
+    )
+    approvals = AnnotationEvent.objects.filter(
+        annotation_id=OuterRef("pk"), action=AnnotationEvent.Action.APPROVE
+    )
+    return queryset.annotate(
+        proposal_ids=ArraySubquery(links),
+        reviewer_names=ArraySubquery(approvals.order_by("created", "id").values("actor__username")),
+        approved_at=Subquery(approvals.order_by("-created", "-id").values("created")[:1]),
+    ).values_list(*ANNOTATION_FIELDS, "proposal_ids", "reviewer_names", "approved_at")
+
+
+def _unique(names: list[str | None]) -> list[str]:
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def annotation_record_chunks(
+    queryset: QuerySet[Annotation], *, size: int | None = None
+) -> Iterator[list[dict[str, Any]]]:
+    """Chunks of annotation records (the JSONL shape). One streaming query; proposal details are
+    fetched once per proposal (a query only when a chunk meets proposals not seen before)."""
+    size = size or chunk_size()
+    proposals = ProposalCache()
+    rows = annotation_rows(queryset).iterator(chunk_size=size)
+    for chunk in _chunks(rows, size):
+        details = proposals.get_many({pk for row in chunk for pk in row[15]})
+        yield [
+            {
+                "id": row[0],
+                "article": {
+                    "id": row[1],
+                    "title": row[2],
+                    "outlet": row[3],
+                    "url": row[4],
+                    "published_on": _iso(row[5]),
+                    "text_sha256": row[6],
+                },
+                "quote": {"exact": row[7], "prefix": row[8], "suffix": row[9]},
+                "position": {"start": row[10], "end": row[11], "unit": "code_points"},
+                "comment": row[12],
+                "tags": row[13],
+                "proposals": [details[pk] for pk in row[15] if pk in details],
+                "author": row[14],
+                "reviewers": _unique(row[16]),
+                "approved_at": _iso(row[17]),
+            }
+            for row in chunk
+        ]
+
+
+def annotation_instance_chunks(
+    queryset: QuerySet[Annotation], *, size: int | None = None
+) -> Iterator[list[Annotation]]:
+    """Chunks of Annotation instances with article, author and proposals (prefetched per chunk)."""
+    size = size or chunk_size()
+    instances = (
+        queryset.select_related("article", "author")
+        .defer("article__text")
+        .prefetch_related("proposals")
+        .iterator(chunk_size=size)
+    )
+    yield from _chunks(instances, size)

@@ -1,0 +1,234 @@
+"""Export benchmark: rows per second and peak worker memory of an export, against PostgreSQL's
+own `COPY (SELECT ...) TO STDOUT` of the same rows (the ratio to beat: within 3x).
+
+    python -m annotator.lib.localservices exec -- .venv/bin/python bench/bench_export.py 100000 1000000
+    ... bench/bench_export.py 100000 --formats jsonl,csv,w3c,datapackage
+
+Data: a separate database (`<app db>_bench_exports`, re-created each run) filled with
+INSERT ... SELECT generate_series: articles of 100 approved annotations each, one approval event
+and one linked proposal per annotation. Each export runs in a fresh process (the worker's body,
+`export_run`), which reports its own peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# Settings without DEBUG (no query log) and without a production SECRET_KEY.
+os.environ.setdefault("ANNOTATOR_TESTING", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+ANNOTATIONS_PER_ARTICLE = 100
+
+
+def bench_database_url() -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    name = parts.path.lstrip("/") + "_bench_exports"
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+
+
+def recreate_database() -> str:
+    import psycopg
+
+    from annotator.lib.env import database_from_url
+
+    url = bench_database_url()
+    db = database_from_url(url)
+    admin = psycopg.connect(
+        dbname="postgres",
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        autocommit=True,
+    )
+    admin.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}"')
+    admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    admin.close()
+    return url
+
+
+def generate(annotations: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tests.factories import CandidacyFactory, ProposalFactory, UserFactory
+
+    call_command("migrate", verbosity=0)
+    author = UserFactory(username="bench-author", role="fact-checker")
+    reviewer = UserFactory(username="bench-reviewer", role="reviewer")
+    requester = UserFactory(username="bench-requester", role="moderator")
+    candidacy = CandidacyFactory()
+    proposals = [ProposalFactory(candidacy=candidacy).pk for _ in range(10)]
+    articles = max(1, annotations // ANNOTATIONS_PER_ARTICLE)
+    text = "Le candidat promet la fibre partout et une cyber-réserve citoyenne. " * 20
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO articles_article (title, outlet, author, kind, url, published_on, language,
+                 text, text_sha256, status, version, created, modified)
+               SELECT 'Article ' || n, 'Le Monde', '', 'article', 'https://example.org/a/' || n,
+                 DATE '2022-01-01' + (n %% 100), 'fr', %s || n, md5(n::text) || md5((n + 1)::text),
+                 'published', 1, now(), now()
+               FROM generate_series(1, %s) AS n""",
+            [text, articles],
+        )
+        cursor.execute(
+            """INSERT INTO articles_articlerevision (article_id, number, text, text_sha256, note, created)
+               SELECT id, 1, text, text_sha256, '', now() FROM articles_article"""
+        )
+        cursor.execute(
+            """INSERT INTO annotations_annotation (article_id, revision_id, author_id, exact, prefix,
+                 suffix, start, "end", comment, tags, status, status_before_orphan, is_locked,
+                 hidden_reason, version, created, modified)
+               SELECT r.article_id, r.id, %s, 'la fibre partout', 'Le candidat promet ',
+                 ' et une cyber-réserve', 19, 35, 'Promesse à vérifier n° ' || k,
+                 ARRAY['fibre', 'réseaux'], 'approved', '', false, '', 1, now(), now()
+               FROM articles_articlerevision r CROSS JOIN generate_series(1, %s) AS k""",
+            [author.pk, ANNOTATIONS_PER_ARTICLE],
+        )
+        cursor.execute(
+            """INSERT INTO review_annotationevent (annotation_id, actor_id, action, from_state,
+                 to_state, comment, created)
+               SELECT id, %s, 'approve', 'submitted', 'approved', '', now()
+               FROM annotations_annotation""",
+            [reviewer.pk],
+        )
+        cursor.execute(
+            """INSERT INTO annotations_annotation_proposals (annotation_id, proposal_id)
+               SELECT id, (%s::bigint[])[1 + id %% 10] FROM annotations_annotation""",
+            [proposals],
+        )
+        cursor.execute("ANALYZE")
+    print(f"generated {annotations:,} annotations on {articles:,} articles", flush=True)
+    return requester.pk
+
+
+def time_copy(requester_id: int) -> tuple[float, int]:
+    """PostgreSQL's COPY of exactly the query the export streams (same rows, same columns)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from annotator.exports.source import annotation_rows, annotations_for
+
+    requester = get_user_model().objects.get(pk=requester_id)
+    sql, params = annotation_rows(
+        annotations_for(filters={"verified_only": True}, requester=requester)
+    ).query.sql_with_params()
+    connection.ensure_connection()
+    started = time.perf_counter()
+    size = 0
+    with (
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy,
+    ):
+        for block in copy:
+            size += len(block)
+    return time.perf_counter() - started, size
+
+
+def run_job_in_this_process(job_id: int) -> None:
+    """Child mode: run one export like a worker would and report time and peak memory."""
+    from annotator.exports.models import ExportJob
+    from annotator.exports.services import export_run
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    export_run(job_id=job_id)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    job = ExportJob.objects.get(pk=job_id)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "cpu": cpu,
+                "peak_mb": peak_mb,
+                "state": job.state,
+                "rows": job.row_count,
+                "size": job.size,
+                "error": job.error,
+            }
+        )
+    )
+
+
+def run_export(url: str, requester_id: int, format: str, export_root: Path) -> dict:
+    from annotator.exports.filters import FILTER_KEYS
+    from annotator.exports.models import ExportJob
+
+    filters = {key: None for key in FILTER_KEYS} | {"verified_only": True}
+    job = ExportJob.objects.create(requested_by_id=requester_id, format=format, filters=filters)
+    env = {**os.environ, "DATABASE_URL": url, "EXPORT_ROOT": str(export_root)}
+    output = subprocess.run(
+        [sys.executable, __file__, "--run-job", str(job.pk)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000])
+    parser.add_argument("--formats", default="jsonl,csv")
+    parser.add_argument("--run-job", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run_job:
+        setup_django(os.environ["DATABASE_URL"])
+        run_job_in_this_process(args.run_job)
+        return
+    export_root = ROOT / ".local" / "bench-exports"
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures are wall-clock)"
+    )
+    print(
+        f"{'annotations':>12} {'format':>12} {'seconds':>8} {'cpu s':>6} {'rows/s':>10} {'peak MB':>8} "
+        f"{'MB out':>7} {'COPY s':>7} {'x COPY':>7}"
+    )
+    for size in args.sizes:
+        from django.apps import apps
+
+        if apps.ready:
+            from django.db import connections
+
+            connections.close_all()
+        url = recreate_database()
+        if not apps.ready:
+            setup_django(url)
+        requester_id = generate(size)
+        copy_seconds, _ = time_copy(requester_id)
+        for format in args.formats.split(","):
+            result = run_export(url, requester_id, format, export_root)
+            assert result["state"] == "succeeded", result
+            print(
+                f"{size:>12,} {format:>12} {result['seconds']:>8.2f} {result['cpu']:>6.2f} "
+                f"{size / result['seconds']:>10,.0f} {result['peak_mb']:>8.0f} "
+                f"{result['size'] / 1e6:>7.1f} {copy_seconds:>7.2f} "
+                f"{result['seconds'] / copy_seconds:>7.2f}",
+                flush=True,
+            )
+        for path in export_root.glob("export-*"):
+            path.unlink()
+
+
+if __name__ == "__main__":
+    main()

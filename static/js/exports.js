@@ -1,0 +1,65 @@
+// Live progress of the exports listed on /exports/: polls each queued or running job's API
+// resource until it finishes, then shows its size and download link. No framework.
+const ACTIVE = new Set(["queued", "running"]);
+const POLL_MS = 1000;
+
+function humanSize(bytes) {
+  const units = ["o", "Ko", "Mo", "Go"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  return `${value.toLocaleString(document.documentElement.lang, { maximumFractionDigits: unit ? 1 : 0 })} ${units[unit]}`;
+}
+
+function render(row, job) {
+  const state = row.querySelector('[data-role="state"]');
+  state.className = `badge export-state export-state-${job.state}`;
+  state.textContent = row.closest("table").dataset[`label${job.state[0].toUpperCase()}${job.state.slice(1)}`] || job.state;
+  row.dataset.state = job.state;
+  const bar = row.querySelector('[data-role="progressbar"]');
+  bar.setAttribute("aria-valuenow", String(job.progress));
+  bar.querySelector("span").style.width = `${job.progress}%`;
+  row.querySelector('[data-role="percent"]').textContent = `${job.progress} %`;
+  const rows = row.querySelector('[data-role="rows"]');
+  if (job.row_count !== null) rows.textContent = String(job.row_count);
+  else if (job.rows_total !== null) rows.textContent = `${job.rows_done} / ${job.rows_total}`;
+  if (job.size !== null) row.querySelector('[data-role="size"]').textContent = humanSize(job.size);
+  const active = ACTIVE.has(job.state);
+  row.querySelector('[data-role="cancel"]').hidden = !active;
+  row.querySelector('[data-role="download"]').hidden = !job.download_url;
+  if (!active) {
+    // Leave the full bar visible a moment after success so that the end is seen, then hide it.
+    setTimeout(() => { row.querySelector('[data-role="progress-wrap"]').hidden = true; }, job.state === "succeeded" ? 2500 : 0);
+    if (job.error) {
+      let error = row.querySelector('[data-role="error"]');
+      if (!error) {
+        error = document.createElement("p");
+        error.className = "export-error small";
+        error.dataset.role = "error";
+        row.querySelector(".export-state-cell").append(error);
+      }
+      error.textContent = job.error;
+    }
+  }
+  return active;
+}
+
+async function follow(row) {
+  const url = row.dataset.api;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    let job;
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (!response.ok) continue;
+      job = await response.json();
+    } catch {
+      continue; // network hiccup: try again at the next tick
+    }
+    if (!render(row, job)) return;
+  }
+}
+
+for (const row of document.querySelectorAll("tr[data-export-id]")) {
+  if (ACTIVE.has(row.dataset.state)) follow(row);
+}

@@ -5,9 +5,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def export_root(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Each test writes its files in its own directory; users get a fast password hasher (the
-    default PBKDF2 costs most of a second per user created)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Each test writes its files in its own directory."""
     settings.EXPORT_ROOT = tmp_path / "exports"
     return settings.EXPORT_ROOT
 

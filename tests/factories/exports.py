@@ -8,9 +8,10 @@ import factory
 from annotator.annotations.models import Annotation
 from annotator.exports.models import ExportJob
 from annotator.review.models import AnnotationEvent
-from proposals.models import Feasibility, FeasibilityRating, Level, Verdict
+from proposals.models import Feasibility, Level, Verdict
 from tests.factories.annotations import AnnotationFactory
 from tests.factories.core import ProposalFactory, UserFactory
+from tests.factories.proposals import RatingFactory as ProposalRatingFactory
 
 
 def approved_annotation(*, reviewer=None, proposals=(), **kwargs) -> Annotation:  # type: ignore[no-untyped-def]
@@ -39,16 +40,11 @@ class VerdictFactory(factory.django.DjangoModelFactory):
     is_current = True
 
 
-class RatingFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = FeasibilityRating
+class RatingFactory(ProposalRatingFactory):
+    """A complete, valid rating whose default sits in the middle of the scale."""
 
-    proposal = factory.SubFactory(ProposalFactory)
-    rater = factory.SubFactory(UserFactory, role="fact-checker")
     feasibility = Feasibility.CONDITIONAL
-    importance = Level.MEDIUM
     confidence = Level.HIGH
-    justification = "Le coût est chiffré dans le programme."
 
 
 class ExportJobFactory(factory.django.DjangoModelFactory):

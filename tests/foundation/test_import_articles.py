@@ -53,17 +53,17 @@ def test_import_refuses_a_duplicate_text_with_a_clear_message(tmp_path, capsys):
     call_command("import_articles", str(first))
     with pytest.raises(CommandError, match="1 of 1"):
         call_command("import_articles", str(second))
-    assert "already stored as article" in capsys.readouterr().err
+    assert "déjà enregistré comme article" in capsys.readouterr().err  # French first
     assert Article.objects.count() == 1
 
 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("empty.txt", b"", "empty"),
-        ("blank.txt", b"  \n\t\n", "empty"),
-        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-        ("latin1.txt", "Élection présidentielle".encode("latin-1"), "not valid UTF-8"),
+        ("empty.txt", b"", "texte est vide"),
+        ("blank.txt", b"  \n\t\n", "texte est vide"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "fichier binaire"),
+        ("latin1.txt", "Élection présidentielle".encode("latin-1"), "pas en UTF-8 valide"),
     ],
 )
 def test_import_rejects_empty_binary_and_non_utf8_files(tmp_path, capsys, name, data, message):

@@ -135,7 +135,7 @@ def test_moderator_publishes_a_draft_with_the_status_controls(seeded, page):
     page.goto(f"/articles/{draft.pk}/status/")
     assert page.locator("[data-testid=article-status]").inner_text() == "Brouillon"
     page.click("[data-testid=publish-button]")
-    assert page.locator("[data-testid=article-status]").inner_text() == "Publiée"
+    assert page.locator("[data-testid=article-status]").inner_text() == "Publié"
     screenshot(page, "newsroom-article-status")
     draft.refresh_from_db()
     assert draft.status == "published"

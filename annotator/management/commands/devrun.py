@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from annotator.demo import DEMO_USERS, create_demo_users, demo_password
+from annotator.demo import DEMO_USERS, create_demo_activity, create_demo_users, demo_password
 
 
 class Command(BaseCommand):
@@ -31,6 +31,11 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("load_seed")
             create_demo_users(demo_password())
+            created = create_demo_activity()
+            if created:
+                self.stdout.write(
+                    f"Demo activity: {created} annotations, a few ratings and verdicts"
+                )
         port = settings.PORT
         python = sys.executable
         env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}

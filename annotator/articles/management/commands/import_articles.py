@@ -12,7 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from annotator.articles.services import article_import, decode_source
 from annotator.lib.errors import DomainError
@@ -51,6 +53,11 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path)
 
     def handle(self, *args: Any, paths: list[Path], **options: Any) -> None:
+        # Messages in the site's language, whatever the calling thread had activated.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.import_all(paths)
+
+    def import_all(self, paths: list[Path]) -> None:
         failures = 0
         for path in paths:
             try:

@@ -92,9 +92,12 @@ def review_counts_for(*, actor: Any) -> dict[str, int]:
     aggregates: dict[str, Any] = {
         state: Count("pk", filter=mine & Q(status=state)) for state in Status.values
     }
+    rows = mine
     if roles.is_reviewer(actor):
         aggregates["to_review"] = Count("pk", filter=_to_review_q(actor))
-    counts = Annotation.objects.aggregate(**aggregates)
+        rows |= _to_review_q(actor)
+    # The WHERE keeps this an index lookup (author, submitted) instead of a scan of every row.
+    counts = Annotation.objects.filter(rows).aggregate(**aggregates)
     counts.setdefault("to_review", 0)
     return counts
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article, ArticleRevision, sha256_text
+from annotator.lib.markdown import render_markdown
 from annotator.lib.roles import sync_groups
 from annotator.seed import load_seed
 from proposals.models import Proposal
@@ -48,6 +49,10 @@ WORDS = [
     "des",
     "services",
 ]
+
+
+COMMENT = "Promesse **chiffrée** à vérifier."
+COMMENT_HTML = str(render_markdown(COMMENT))  # what the annotation services store
 
 
 def _text(index: int) -> str:
@@ -123,6 +128,9 @@ def generate(n_articles: int, per_article: int) -> None:
                 "UPDATE annotations_annotation SET author_id = (%s::bigint[])[1 + id %% %s] WHERE tags = '{bench}'",
                 [[a.pk for a in authors], len(authors)],
             )
+    Annotation.objects.filter(tags=["bench"], comment_html="").update(
+        comment=COMMENT, comment_html=COMMENT_HTML
+    )
     first = Article.objects.filter(title="Bench 0000").values_list("id", flat=True).first()
     print(
         json.dumps(

@@ -159,3 +159,72 @@ def _iso(value: Any) -> str:
     value = timezone.localtime(value)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+LIST_COLUMNS = (
+    "id",
+    "article_id",
+    "revision_id",
+    "exact",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+    "comment",
+    "comment_html",
+    "tags",
+    "status",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
+    "modified_by__username",
+    "is_locked",
+    "created",
+    "modified",
+    "version",
+)
+
+
+def annotation_list_data(
+    rows: list[dict[str, Any]], links: list[tuple[int, int, str, str]]
+) -> list[dict[str, Any]]:
+    """The API shape of `annotation_data`, built from plain rows (`LIST_COLUMNS`) and proposal
+    links `(annotation_id, proposal_id, slug, title)`: lists of hundreds build no model instance."""
+    linked: dict[int, list[tuple[int, str, str]]] = {}
+    for annotation_id, proposal_id, slug, title in links:
+        linked.setdefault(annotation_id, []).append((proposal_id, slug, title))
+    labels = _status_labels(get_language() or "fr")
+    data = []
+    for row in rows:
+        proposals = linked.get(row["id"], [])
+        full_name = f"{row['author__first_name']} {row['author__last_name']}".strip()
+        html = row["comment_html"]
+        if not html and row["comment"]:
+            html = str(render_markdown(row["comment"]))  # a row written outside the services
+        data.append(
+            {
+                "id": row["id"],
+                "article": row["article_id"],
+                "revision": row["revision_id"],
+                "quote": {"exact": row["exact"], "prefix": row["prefix"], "suffix": row["suffix"]},
+                "position": {"start": row["start"], "end": row["end"]},
+                "comment": row["comment"],
+                "comment_html": html,
+                "tags": list(row["tags"]),
+                "proposals": [pk for pk, _slug, _title in proposals],
+                "proposal_links": [
+                    {"id": pk, "title": title, "url": f"/proposals/{slug}/"}
+                    for pk, slug, title in proposals
+                ],
+                "status": row["status"],
+                "status_display": labels.get(row["status"], row["status"]),
+                "author": row["author__username"],
+                "author_name": full_name or row["author__username"],
+                "modified_by": row["modified_by__username"],
+                "is_locked": row["is_locked"],
+                "created": _iso(row["created"]),
+                "modified": _iso(row["modified"]),
+                "version": row["version"],
+            }
+        )
+    return data

@@ -94,10 +94,11 @@ def generate(annotations: int) -> None:
         )
         cursor.execute(
             """INSERT INTO annotations_annotation (article_id, revision_id, author_id, exact, prefix,
-                 suffix, start, "end", comment, tags, status, status_before_orphan, is_locked,
-                 hidden_reason, version, created, modified)
+                 suffix, start, "end", comment, comment_html, tags, status, status_before_orphan,
+                 is_locked, hidden_reason, version, created, modified)
                SELECT r.article_id, r.id, %s, 'la fibre partout', 'Le candidat promet ',
                  ' et une cyber-réserve', 19, 35, 'Promesse à vérifier n° ' || k,
+                 '<p>Promesse à vérifier n° ' || k || '</p>',
                  ARRAY['fibre', 'réseaux'], 'approved', '', false, '', 1, now(), now()
                FROM articles_articlerevision r CROSS JOIN generate_series(1, %s) AS k""",
             [author.pk, ANNOTATIONS_PER_ARTICLE],

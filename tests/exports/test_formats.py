@@ -271,3 +271,17 @@ def test_datapackage_readme_states_filters_counts_time_agreement_and_licence(cor
     assert job.manifest["generated_at"] in readme
     assert "Krippendorff's alpha" in readme
     assert "Creative Commons Attribution 4.0" in readme
+
+
+def test_jsonl_manifest_counts_annotations_links_proposals_and_articles(corpus):
+    from annotator.annotations.models import Annotation
+
+    job = run_export("jsonl")
+    approved = [a.pk for a in corpus["approved"]]
+    links = Annotation.proposals.through.objects.filter(annotation_id__in=approved)
+    assert job.manifest["counts"] == {
+        "annotations": len(approved),
+        "links": links.count(),
+        "proposals": links.values("proposal_id").distinct().count(),
+        "articles": 1,
+    }

@@ -2,6 +2,7 @@
 
 PostgreSQL builds each line (`json_build_object`) and a server-side cursor streams them in chunks:
 Python only writes bytes, so the export runs close to the speed of `COPY` and memory stays flat.
+Links and approvals are aggregated per annotation in CTEs (hash joins, not a subquery per row).
 Proposal details (candidacy, themes, published verdict) are built once per proposal in Python
 (`ProposalCache`, the same records as the other formats) and handed to the query as one JSON
 array, so that the rubric's labels come from `proposals.scale` as everywhere else.
@@ -19,7 +20,25 @@ from annotator.exports.source import ProposalCache, ProposalLink, annotations_fo
 
 LINE_SQL = """
 WITH selected AS ({selected}),
-     pr AS (SELECT (r->>'id')::bigint AS id, r AS record FROM json_array_elements(%s::json) AS r)
+     pr AS (SELECT (r->>'id')::bigint AS id, r AS record FROM json_array_elements(%s::json) AS r),
+     linked AS (
+        SELECT l.annotation_id, json_agg(pr.record ORDER BY l.proposal_id) AS proposals
+        FROM annotations_annotation_proposals l
+        JOIN selected ON selected.id = l.annotation_id
+        JOIN pr ON pr.id = l.proposal_id
+        GROUP BY l.annotation_id),
+     approvals AS (
+        SELECT e.annotation_id, au.username, min(e.created) AS first_at, min(e.id) AS first_id,
+               max(e.created) AS last_at
+        FROM review_annotationevent e
+        JOIN selected ON selected.id = e.annotation_id
+        JOIN auth_user au ON au.id = e.actor_id
+        WHERE e.action = 'approve'
+        GROUP BY e.annotation_id, au.username),
+     reviewed AS (
+        SELECT annotation_id, json_agg(username ORDER BY first_at, first_id) AS reviewers,
+               max(last_at) AS approved_at
+        FROM approvals GROUP BY annotation_id)
 SELECT json_build_object(
     'id', a.id,
     'article', json_build_object(
@@ -29,26 +48,17 @@ SELECT json_build_object(
     'position', json_build_object('start', a.start, 'end', a."end", 'unit', 'code_points'),
     'comment', a.comment,
     'tags', to_json(a.tags),
-    'proposals', COALESCE((
-        SELECT json_agg(pr.record ORDER BY l.proposal_id)
-        FROM annotations_annotation_proposals l JOIN pr ON pr.id = l.proposal_id
-        WHERE l.annotation_id = a.id), '[]'::json),
+    'proposals', COALESCE(linked.proposals, '[]'::json),
     'author', u.username,
-    'reviewers', COALESCE((
-        SELECT json_agg(s.username ORDER BY s.first_at, s.first_id)
-        FROM (SELECT au.username, min(e.created) AS first_at, min(e.id) AS first_id
-              FROM review_annotationevent e JOIN auth_user au ON au.id = e.actor_id
-              WHERE e.annotation_id = a.id AND e.action = 'approve'
-              GROUP BY au.username) AS s), '[]'::json),
-    'approved_at', (
-        SELECT e.created FROM review_annotationevent e
-        WHERE e.annotation_id = a.id AND e.action = 'approve'
-        ORDER BY e.created DESC, e.id DESC LIMIT 1)
+    'reviewers', COALESCE(reviewed.reviewers, '[]'::json),
+    'approved_at', reviewed.approved_at
 )::text
 FROM annotations_annotation a
+JOIN selected ON selected.id = a.id
 JOIN articles_article ar ON ar.id = a.article_id
 JOIN auth_user u ON u.id = a.author_id
-WHERE a.id IN (SELECT id FROM selected)
+LEFT JOIN linked ON linked.annotation_id = a.id
+LEFT JOIN reviewed ON reviewed.annotation_id = a.id
 ORDER BY a.id
 """
 

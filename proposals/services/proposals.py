@@ -24,6 +24,7 @@ from proposals.models import (
     Theme,
     Verdict,
 )
+from proposals.services.ratings import rating_state
 
 TITLE_MAX = 200
 
@@ -276,16 +277,10 @@ def proposal_merge(*, actor: Any, duplicate_id: int, kept_id: int | None) -> Pro
 
 
 def _snapshot(rating: FeasibilityRating, *, from_proposal: int) -> dict[str, Any]:
+    """A rating dropped by a merge, kept whole in the merge record."""
     return {
+        **rating_state(rating),
         "rating": rating.pk,
         "proposal": from_proposal,
         "rater": rating.rater_id,
-        "feasibility": rating.feasibility,
-        "obstacles": rating.obstacles,
-        "importance": rating.importance,
-        "confidence": rating.confidence,
-        "justification": rating.justification,
-        "evidence": rating.evidence,
-        "version": rating.version,
-        "modified": rating.modified.isoformat(),
     }

@@ -11,6 +11,7 @@ This module runs before Django is configured: it imports nothing from the projec
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import os
 import shutil
@@ -38,7 +39,9 @@ def _redis_socket() -> Path:
     path = REDIS_DIR / "redis.sock"
     if len(str(path)) < 100:
         return path
-    return Path("/tmp") / f"annotator-redis-{abs(hash(str(REDIS_DIR))) % 10**8}.sock"  # noqa: S108
+    # A stable digest (not hash(), which changes per process) so every command finds the socket.
+    digest = hashlib.sha256(str(REDIS_DIR).encode()).hexdigest()[:12]
+    return Path("/tmp") / f"annotator-redis-{digest}.sock"  # noqa: S108
 
 
 def start_postgres() -> str:

@@ -123,3 +123,21 @@ def test_env_example_lists_every_variable_the_settings_read():
         if "=" in line
     }
     assert read <= documented, sorted(read - documented)
+
+
+def test_a_deep_checkout_gets_the_same_redis_socket_in_every_process(tmp_path):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    code = "from annotator.lib import localservices as l; print(l._redis_socket())"
+    env = {**os.environ, "ANNOTATOR_LOCAL_DIR": str(deep)}
+    paths = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**env, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(paths) == 1 and len(paths.pop()) < 100

@@ -127,9 +127,7 @@ class AnnotationListApi(APIView):
                     "type": "AnnotationCollection",
                     "total": paginator.page.paginator.count,
                 },
-                "items": [
-                    annotation_to_w3c(a, base_url=base, include_context=False) for a in page
-                ],
+                "items": [annotation_to_w3c(a, base_url=base, include_context=False) for a in page],
             }
         )
 

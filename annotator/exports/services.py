@@ -176,8 +176,13 @@ def export_run(*, job_id: int) -> ExportJob | None:
         ExportJob.objects.filter(pk=job.pk, attempts=attempt).update(rows_total=total)
         with temporary.open("wb") as raw:
             out = HashingWriter(raw)
-            # HashingWriter has the part of BinaryIO that formatters use (write, tell, flush).
-            counts = formatter.write(cast(BinaryIO, out))
+            try:
+                # HashingWriter has the part of BinaryIO that formatters use (write, tell, flush).
+                counts = formatter.write(cast(BinaryIO, out))
+            except BaseException:
+                out.abandon()
+                raise
+            out.close()
             raw.flush()
             os.fsync(raw.fileno())
         return _publish(job, attempt, temporary, out, counts, formatter_class, context.manifest)

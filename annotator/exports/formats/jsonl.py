@@ -1,66 +1,83 @@
 """`jsonl`: one verified annotation per line (fields in docs/exports.md).
 
-PostgreSQL builds each line (`json_build_object`) and a server-side cursor streams them in chunks:
-Python only writes bytes, so the export runs close to the speed of `COPY` and memory stays flat.
-Links and approvals are aggregated per annotation in CTEs (hash joins, not a subquery per row).
-Proposal details (candidacy, themes, published verdict) are built once per proposal in Python
-(`ProposalCache`, the same records as the other formats) and handed to the query as one JSON
-array, so that the rubric's labels come from `proposals.scale` as everywhere else.
+PostgreSQL builds each line (`annotator.exports.jsonsql`) and sends it through a chunked COPY
+(`annotator.exports.streaming`): Python only writes the bytes, so the export runs at the speed of
+`COPY` and memory stays flat. Links and approvals are aggregated per annotation in CTEs bounded by
+the chunk's id range (index range scans). Proposal details (candidacy, themes, published verdict)
+are built once per proposal in Python (`ProposalCache`, the same records as the other formats) and
+handed to the query as one JSON array, so that the rubric's labels come from `proposals.scale` as
+everywhere else.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from django.db import connection
-
 from annotator.exports.formats.base import Formatter
+from annotator.exports.jsonsql import Json, Number, Text, json_sql
 from annotator.exports.source import ProposalCache, ProposalLink, annotations_for, chunk_size
+from annotator.exports.streaming import (
+    VERBATIM,
+    copy_rows,
+    id_ranges,
+    iso_sql,
+    selected_sql,
+)
 
+# `{selected}`: the chunk's selected ids; `{low}`, `{high}`: its id range (integers).
 LINE_SQL = """
 WITH selected AS ({selected}),
      pr AS (SELECT (r->>'id')::bigint AS id, r AS record FROM json_array_elements(%s::json) AS r),
      linked AS (
         SELECT l.annotation_id, json_agg(pr.record ORDER BY l.proposal_id) AS proposals
         FROM annotations_annotation_proposals l
-        JOIN selected ON selected.id = l.annotation_id
         JOIN pr ON pr.id = l.proposal_id
+        WHERE l.annotation_id BETWEEN {low} AND {high}
         GROUP BY l.annotation_id),
      approvals AS (
         SELECT e.annotation_id, au.username, min(e.created) AS first_at, min(e.id) AS first_id,
                max(e.created) AS last_at
         FROM review_annotationevent e
-        JOIN selected ON selected.id = e.annotation_id
         JOIN auth_user au ON au.id = e.actor_id
-        WHERE e.action = 'approve'
+        WHERE e.action = 'approve' AND e.annotation_id BETWEEN {low} AND {high}
         GROUP BY e.annotation_id, au.username),
      reviewed AS (
         SELECT annotation_id, json_agg(username ORDER BY first_at, first_id) AS reviewers,
                max(last_at) AS approved_at
         FROM approvals GROUP BY annotation_id)
-SELECT json_build_object(
-    'id', a.id,
-    'article', json_build_object(
-        'id', ar.id, 'title', ar.title, 'outlet', ar.outlet, 'url', ar.url,
-        'published_on', ar.published_on, 'text_sha256', ar.text_sha256),
-    'quote', json_build_object('exact', a.exact, 'prefix', a.prefix, 'suffix', a.suffix),
-    'position', json_build_object('start', a.start, 'end', a."end", 'unit', 'code_points'),
-    'comment', a.comment,
-    'tags', to_json(a.tags),
-    'proposals', COALESCE(linked.proposals, '[]'::json),
-    'author', u.username,
-    'reviewers', COALESCE(reviewed.reviewers, '[]'::json),
-    'approved_at', reviewed.approved_at
-)::text
+SELECT {line}
 FROM annotations_annotation a
-JOIN selected ON selected.id = a.id
+JOIN selected ON selected.id = a.id AND a.id BETWEEN {low} AND {high}
 JOIN articles_article ar ON ar.id = a.article_id
 JOIN auth_user u ON u.id = a.author_id
 LEFT JOIN linked ON linked.annotation_id = a.id
 LEFT JOIN reviewed ON reviewed.annotation_id = a.id
 ORDER BY a.id
 """
+LINE = json_sql(
+    {
+        "id": Number("a.id"),
+        "article": {
+            "id": Number("ar.id"),
+            "title": Text("ar.title"),
+            "outlet": Text("ar.outlet"),
+            "url": Text("ar.url"),
+            "published_on": Text("ar.published_on"),
+            "text_sha256": Text("ar.text_sha256"),
+        },
+        "quote": {"exact": Text("a.exact"), "prefix": Text("a.prefix"), "suffix": Text("a.suffix")},
+        "position": {"start": Number("a.start"), "end": Number('a."end"'), "unit": "code_points"},
+        "comment": Text("a.comment"),
+        "tags": Json("to_json(a.tags)"),
+        "proposals": Json("COALESCE(linked.proposals, '[]'::json)"),
+        "author": Text("u.username"),
+        "reviewers": Json("COALESCE(reviewed.reviewers, '[]'::json)"),
+        "approved_at": Text(iso_sql("reviewed.approved_at")),
+    }
+)
+LINE_SQL = LINE_SQL.replace("{line}", LINE.replace("{", "{{").replace("}", "}}"))
 
 
 class JsonLinesFormatter(Formatter):
@@ -74,32 +91,39 @@ class JsonLinesFormatter(Formatter):
     def count(self) -> int:
         return self.queryset().count()
 
+    def copy_chunks(
+        self, template: str, params: list[Any], options: str
+    ) -> Iterator[list[memoryview]]:
+        """The rows of `template` (SQL with `{selected}`, `{low}` and `{high}`, then `params`)
+        over the selection, chunk by chunk; progress (annotations done) is saved after each chunk
+        has been consumed, and `self.annotations` counts them."""
+        queryset = self.queryset()
+        self.annotations = 0
+        for ids in id_ranges(queryset, chunk_size()):
+            selected, selected_params = selected_sql(queryset, ids)
+            sql = template.format(selected=selected, low=ids.low, high=ids.high)
+            yield copy_rows(sql, [*selected_params, *params], options)
+            self.annotations = ids.through
+            self.context.progress(ids.through)
+
+    def proposal_records(self) -> list[dict[str, Any]]:
+        """The records of the proposals the selection links to (built once each)."""
+        links = ProposalLink.objects.filter(annotation_id__in=self.queryset().values("pk"))
+        proposal_ids = set(links.values_list("proposal_id", flat=True).distinct())
+        return list(ProposalCache().get_many(proposal_ids).values())
+
     def write(self, out: BinaryIO) -> dict[str, int]:
+        records = self.proposal_records()
+        params = [json.dumps(records, ensure_ascii=False)]
+        lines = 0
+        for rows in self.copy_chunks(LINE_SQL, params, VERBATIM):
+            out.write(b"".join(rows))
+            lines += len(rows)
         queryset = self.queryset()
         links = ProposalLink.objects.filter(annotation_id__in=queryset.values("pk"))
-        proposal_ids = set(links.values_list("proposal_id", flat=True).distinct())
-        records = list(ProposalCache().get_many(proposal_ids).values())
-        selected_sql, selected_params = queryset.values("id").query.sql_with_params()
-        sql = LINE_SQL.format(selected=selected_sql)
-        params: list[Any] = [*selected_params, json.dumps(records, ensure_ascii=False)]
-
-        done = 0
-        connection.ensure_connection()
-        size = chunk_size()
-        # WITH HOLD: the cursor outlives the autocommit transactions of the progress updates.
-        with connection.connection.cursor(
-            name=f"export_jsonl_{self.context.job_id}", withhold=True
-        ) as cursor:
-            cursor.itersize = size
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(size):
-                out.write("".join(row[0] + "\n" for row in rows).encode("utf-8"))
-                done += len(rows)
-                self.context.progress(done)
-        articles = queryset.order_by().values("article_id").distinct().count()
         return {
-            "annotations": done,
+            "annotations": lines,
             "links": links.count(),
             "proposals": len(records),
-            "articles": articles,
+            "articles": queryset.order_by().values("article_id").distinct().count(),
         }

@@ -1,0 +1,102 @@
+"""Chunked COPY: the big exports' rows leave PostgreSQL as the bytes that are written.
+
+The annotations an export selects are cut, once, into ranges of ids holding `EXPORT_CHUNK_SIZE`
+annotations each (`id_ranges`). Each range is then one `COPY (SELECT ...) TO STDOUT` whose rows
+PostgreSQL has already formatted (a JSON document, or a CSV row): Python neither decodes nor
+re-encodes them, it only writes. Between two ranges the same connection records progress and the
+heartbeat and notices a cancellation; no cursor outlives its statement, so no result is ever
+materialised server-side, and memory holds one chunk at most.
+
+Timestamps are formatted in SQL exactly as Python's `datetime.isoformat()` formats the UTC values
+Django reads (`iso_sql`), so a field has the same text whichever path produced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+# COPY's CSV mode with a delimiter and a quote that never occur in JSON text (JSON escapes every
+# control character) writes a single JSON column verbatim, one line per row.
+VERBATIM = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
+# RFC 4180 quoting (fields holding a comma, a quote or a line break are quoted, quotes doubled);
+# rows end with LF, which `crlf_rows` turns into CRLF. Empty text is selected as NULL so that it is
+# written bare, like Python's csv module writes it.
+CSV = "FORMAT csv"
+
+
+@dataclass(frozen=True)
+class IdRange:
+    """Annotation ids `low..high` (inclusive); `through` annotations up to and including it."""
+
+    low: int
+    high: int
+    through: int
+
+
+def id_ranges(queryset: QuerySet[Any], size: int) -> list[IdRange]:
+    """Cut the selected annotations into ranges of `size` (one query; a list of a few hundred
+    ranges for a million annotations)."""
+    sql, params = queryset.order_by().values("id").query.sql_with_params()
+    # The compiled queryset's SQL; its values stay parameters.
+    numbered = f"SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total FROM ({sql}) AS s"  # noqa: S608
+    bounds_sql = (
+        f"SELECT id, n FROM ({numbered}) AS t WHERE mod(n, %s) = 0 OR n = total ORDER BY id"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(bounds_sql, [*params, size])
+        bounds = cursor.fetchall()
+    ranges, low = [], 0
+    for high, through in bounds:
+        ranges.append(IdRange(low=low, high=high, through=through))
+        low = high + 1
+    return ranges
+
+
+def copy_rows(sql: str, params: Sequence[Any], options: str) -> list[memoryview]:
+    """Every row of `COPY (sql) TO STDOUT WITH (options)`, as PostgreSQL sent them (one chunk)."""
+    connection.ensure_connection()
+    with (
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY ({sql}) TO STDOUT WITH ({options})", params) as copy,
+    ):
+        return list(copy)
+
+
+def crlf_rows(rows: list[memoryview]) -> bytes:
+    """COPY's rows (each a whole row ending in LF, line breaks inside quoted fields included) with
+    CRLF line ends, as RFC 4180 asks."""
+    if not rows:
+        return b""
+    return b"\r\n".join(row[:-1] for row in rows) + b"\r\n"
+
+
+def iso_sql(column: str) -> str:
+    """SQL text of a timestamptz column as `datetime.isoformat()` writes it in UTC (microseconds
+    only when there are some); NULL stays NULL."""
+    fmt = 'YYYY-MM-DD"T"HH24:MI:SS{}"+00:00"'
+    return (
+        f"CASE WHEN date_trunc('second', {column}) = {column} "
+        f"THEN to_char({column} AT TIME ZONE 'UTC', '{fmt.format('')}') "
+        f"ELSE to_char({column} AT TIME ZONE 'UTC', '{fmt.format('.US')}') END"
+    )
+
+
+def utc_seconds_sql(column: str) -> str:
+    """SQL text of a timestamptz column as `2022-02-01T10:00:00Z` (the data package's form)."""
+    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+
+def selected_sql(queryset: QuerySet[Any], ids: IdRange) -> tuple[str, list[Any]]:
+    """The ids of the selected annotations in one range, as SQL and parameters."""
+    sql, params = (
+        queryset.filter(pk__gte=ids.low, pk__lte=ids.high)
+        .order_by()
+        .values("id")
+        .query.sql_with_params()
+    )
+    return sql, list(params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
 
@@ -17,3 +18,12 @@ app.autodiscover_tasks()
 def ping() -> str:
     """Round-trip check: a worker answers through the broker and the result backend."""
     return "pong"
+
+
+@worker_process_init.connect
+def load_url_configuration(**kwargs: object) -> None:
+    """Load the URL configuration when a worker process starts, as the web server does: exports
+    build URLs with `reverse`, and the first one should not pay for importing every view."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point

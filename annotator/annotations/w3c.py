@@ -18,14 +18,14 @@ JSONLD_MEDIA_TYPE = "application/ld+json"
 W3C_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
 
-def _absolute(base_url: str, path: str) -> str:
+def absolute_url(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def _creator(user: Any, base_url: str) -> dict[str, Any]:
+def creator_to_w3c(user: Any, base_url: str) -> dict[str, Any]:
     name = user.get_full_name() or user.get_username()
     return {
-        "id": _absolute(base_url, f"/users/{user.pk}/"),
+        "id": absolute_url(base_url, f"/users/{user.pk}/"),
         "type": "Person",
         "name": name,
         "nickname": user.get_username(),
@@ -59,7 +59,7 @@ def annotation_to_w3c(
     bodies += [
         {
             "type": "SpecificResource",
-            "source": _absolute(base_url, proposal.get_absolute_url()),
+            "source": absolute_url(base_url, proposal.get_absolute_url()),
             "purpose": "linking",
         }
         for proposal in linked
@@ -69,15 +69,15 @@ def annotation_to_w3c(
         document["@context"] = W3C_CONTEXT
     document.update(
         {
-            "id": _absolute(base_url, f"/api/annotations/{annotation.pk}/"),
+            "id": absolute_url(base_url, f"/api/annotations/{annotation.pk}/"),
             "type": "Annotation",
             "motivation": "commenting" if annotation.comment else "highlighting",
             "created": annotation.created.isoformat(),
             "modified": annotation.modified.isoformat(),
-            "creator": _creator(annotation.author, base_url),
+            "creator": creator_to_w3c(annotation.author, base_url),
             "target": {
                 "type": "SpecificResource",
-                "source": _absolute(base_url, annotation.article.get_absolute_url()),
+                "source": absolute_url(base_url, annotation.article.get_absolute_url()),
                 "selector": [
                     {
                         "type": "TextQuoteSelector",

@@ -1,47 +1,23 @@
-"""What an export reads: the annotations matching a job's filters, streamed in chunks.
-
-Rows come from a server-side cursor (`.iterator(chunk_size=...)` declares a named PostgreSQL cursor)
-with each row's linked proposals and approvals as correlated subqueries; proposal details are
-cached per proposal. Memory stays flat and the number of queries does not grow with the rows.
+"""What an export reads: the annotations matching a job's filters (`annotations_for`), the
+proposals with a published verdict (`proposals_for`), and each proposal's export record, built once
+per proposal (`ProposalCache`). The rows themselves stream through `annotator.exports.streaming`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
 from annotator.articles.selectors import article_visible_q
 from annotator.exports.feasibility import feasibility_label, feasibility_rank
-from annotator.review.models import AnnotationEvent
 from proposals.models import Proposal, Verdict
 
 ProposalLink = Annotation.proposals.through
-
-ANNOTATION_FIELDS = (
-    "id",
-    "article_id",
-    "article__title",
-    "article__outlet",
-    "article__url",
-    "article__published_on",
-    "article__text_sha256",
-    "exact",
-    "prefix",
-    "suffix",
-    "start",
-    "end",
-    "comment",
-    "tags",
-    "author__username",
-)
 
 
 def chunk_size() -> int:
@@ -97,14 +73,6 @@ def proposals_for(*, filters: dict[str, Any], requester: Any) -> QuerySet[Propos
         )
         queryset = queryset.filter(Exists(linked))
     return queryset.order_by("id")
-
-
-def _chunks(iterator: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while True:
-        chunk = list(islice(iterator, size))
-        if not chunk:
-            return
-        yield chunk
 
 
 def _iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -167,74 +135,3 @@ def verdict_record(verdict: Verdict) -> dict[str, Any]:
         "summary": verdict.summary,
         "published_at": _iso(verdict.published_at),
     }
-
-
-def annotation_rows(queryset: QuerySet[Annotation]) -> QuerySet[Any]:
-    """The export's one query: annotation, article and author columns, plus the linked proposal
-    ids, the approving reviewers and the last approval time as correlated subqueries (index
-    lookups), so that the server-side cursor streams complete rows and no chunk needs more."""
-    links = (
-        ProposalLink.objects.filter(annotation_id=OuterRef("pk"))
-        .order_by("proposal_id")
-        .values("proposal_id")
-    )
-    approvals = AnnotationEvent.objects.filter(
-        annotation_id=OuterRef("pk"), action=AnnotationEvent.Action.APPROVE
-    )
-    return queryset.annotate(
-        proposal_ids=ArraySubquery(links),
-        reviewer_names=ArraySubquery(approvals.order_by("created", "id").values("actor__username")),
-        approved_at=Subquery(approvals.order_by("-created", "-id").values("created")[:1]),
-    ).values_list(*ANNOTATION_FIELDS, "proposal_ids", "reviewer_names", "approved_at")
-
-
-def _unique(names: list[str | None]) -> list[str]:
-    return list(dict.fromkeys(name for name in names if name))
-
-
-def annotation_record_chunks(
-    queryset: QuerySet[Annotation], *, size: int | None = None
-) -> Iterator[list[dict[str, Any]]]:
-    """Chunks of annotation records (the JSONL shape). One streaming query; proposal details are
-    fetched once per proposal (a query only when a chunk meets proposals not seen before)."""
-    size = size or chunk_size()
-    proposals = ProposalCache()
-    rows = annotation_rows(queryset).iterator(chunk_size=size)
-    for chunk in _chunks(rows, size):
-        details = proposals.get_many({pk for row in chunk for pk in row[15]})
-        yield [
-            {
-                "id": row[0],
-                "article": {
-                    "id": row[1],
-                    "title": row[2],
-                    "outlet": row[3],
-                    "url": row[4],
-                    "published_on": _iso(row[5]),
-                    "text_sha256": row[6],
-                },
-                "quote": {"exact": row[7], "prefix": row[8], "suffix": row[9]},
-                "position": {"start": row[10], "end": row[11], "unit": "code_points"},
-                "comment": row[12],
-                "tags": row[13],
-                "proposals": [details[pk] for pk in row[15] if pk in details],
-                "author": row[14],
-                "reviewers": _unique(row[16]),
-                "approved_at": _iso(row[17]),
-            }
-            for row in chunk
-        ]
-
-
-def annotation_instance_chunks(
-    queryset: QuerySet[Annotation], *, size: int | None = None
-) -> Iterator[list[Annotation]]:
-    """Chunks of Annotation instances with article, author and proposals (prefetched per chunk)."""
-    size = size or chunk_size()
-    instances = (
-        queryset.select_related("article", "author")
-        .defer("article__text")
-        .prefetch_related("proposals")
-        .iterator(chunk_size=size)
-    )
-    yield from _chunks(instances, size)

@@ -28,6 +28,17 @@ VERBATIM = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
 # written bare, like Python's csv module writes it.
 CSV = "FORMAT csv"
 
+# The approving reviewers of a chunk's annotations, one row per (annotation, reviewer) with their
+# first and last approval: the export formats aggregate it into the reviewer list (in the order of
+# their first approval) and the approval time (the last approval).
+APPROVALS_CTE = """approvals AS (
+        SELECT e.annotation_id, au.username, min(e.created) AS first_at, min(e.id) AS first_id,
+               max(e.created) AS last_at
+        FROM review_annotationevent e
+        JOIN auth_user au ON au.id = e.actor_id
+        WHERE e.action = 'approve' AND e.annotation_id BETWEEN {low} AND {high}
+        GROUP BY e.annotation_id, au.username)"""
+
 
 @dataclass(frozen=True)
 class IdRange:

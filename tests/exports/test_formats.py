@@ -285,3 +285,154 @@ def test_jsonl_manifest_counts_annotations_links_proposals_and_articles(corpus):
         "proposals": links.values("proposal_id").distinct().count(),
         "articles": 1,
     }
+
+
+@pytest.fixture
+def awkward(corpus):  # type: ignore[no-untyped-def]
+    """Annotations in every shape the formats must handle: no body at all, a single body, text
+    that needs escaping or quoting, a named author, timestamps on a whole second."""
+    import datetime as dt
+    from unittest import mock
+
+    from tests.factories import ArticleFactory, UserFactory
+    from tests.factories.exports import approved_annotation
+
+    article = ArticleFactory(
+        title='Tribune "numérique", \\ partie 1',
+        outlet="",
+        language="",
+        text='Le programme\tdit : « tout, partout »\r\net "rien" d\'autre \\ 🇫🇷\n',
+    )
+    named = UserFactory(first_name=" Zoé", last_name="O'Neil ", role="fact-checker")
+    one_tag = approved_annotation(
+        article=article, author=named, exact="tout, partout", comment="", tags=["seul"]
+    )
+    tricky = approved_annotation(
+        article=article,
+        author=corpus["approved"][0].author,
+        exact='"rien"',
+        comment='Citation "exacte",\r\nligne 2 \\ fin\u0001 — %s {0}',
+        tags=["a,b", 'c"d'],
+        proposals=[corpus["cyber"], corpus["fibre"]],
+    )
+    whole_second = dt.datetime(2022, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=whole_second):
+        bare = approved_annotation(article=article, author=named, exact="Le programme", comment="")
+    return [bare, one_tag, tricky]
+
+
+def test_w3c_items_match_the_api_in_every_body_shape_and_key_order(corpus, awkward):
+    from annotator.annotations.models import Annotation
+
+    items = json.loads(read_bytes(run_export("w3c")))["first"]["items"]
+    annotations = Annotation.objects.filter(
+        pk__in=[a.pk for a in corpus["approved"] + awkward]
+    ).order_by("id")
+    expected = [
+        json.loads(
+            json.dumps(annotation_to_w3c(a, base_url=settings.SITE_URL, include_context=False))
+        )
+        for a in annotations
+    ]
+    assert items == expected
+    assert [list(item) for item in items] == [list(e) for e in expected]
+    by_id = {item["id"]: item for item in items}
+    bare, one_tag, tricky = (by_id[f"{settings.SITE_URL}/api/annotations/{a.pk}/"] for a in awkward)
+    assert "body" not in bare and bare["motivation"] == "highlighting"
+    assert one_tag["body"] == {"type": "TextualBody", "value": "seul", "purpose": "tagging"}
+    assert [b["purpose"] for b in tricky["body"]] == [
+        "commenting",
+        "tagging",
+        "tagging",
+        "linking",
+        "linking",
+    ]
+    assert bare["creator"]["name"] == "Zoé O'Neil"
+    assert bare["created"] == "2022-03-04T05:06:07+00:00"
+
+
+def _flatten(record):  # type: ignore[no-untyped-def]
+    """The CSV rows of one JSONL record, written independently of the export's SQL."""
+    article, quote, position = record["article"], record["quote"], record["position"]
+    head = [
+        record["id"], article["id"], article["title"], article["outlet"], article["url"],
+        article["published_on"] or "", article["text_sha256"], quote["exact"], quote["prefix"],
+        quote["suffix"], position["start"], position["end"], record["comment"],
+        "|".join(record["tags"]), record["author"], "|".join(record["reviewers"]),
+        record["approved_at"] or "",
+    ]  # fmt: skip
+    if not record["proposals"]:
+        return [head + [""] * (len(COLUMNS) - len(head))]
+    rows = []
+    for p in record["proposals"]:
+        verdict = p["verdict"] or {}
+        rows.append(
+            [
+                *head, p["id"], p["slug"], p["title"], p["url"], p["candidacy"]["key"],
+                p["candidacy"]["candidate"], p["candidacy"]["election"], p["candidacy"]["party"],
+                "|".join(p["themes"]), verdict.get("feasibility", ""), verdict.get("rank") or "",
+                verdict.get("label_fr", ""), verdict.get("summary", ""),
+                verdict.get("published_at") or "",
+            ]
+        )  # fmt: skip
+    return rows
+
+
+def test_csv_bytes_are_what_pythons_csv_writer_makes_of_the_jsonl_records(corpus, awkward):
+    records = jsonl_records(run_export("jsonl"))
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for record in records:
+        writer.writerows(_flatten(record))
+    assert read_bytes(run_export("csv")).decode("utf-8") == expected.getvalue()
+
+
+def test_jsonl_keeps_json_escapes_and_whole_second_times_intact(corpus, awkward):
+    from annotator.review.models import AnnotationEvent
+
+    bare, _, tricky = awkward
+    records = {r["id"]: r for r in jsonl_records(run_export("jsonl"))}
+    assert records[tricky.pk]["comment"] == 'Citation "exacte",\r\nligne 2 \\ fin\u0001 — %s {0}'
+    assert records[tricky.pk]["tags"] == ["a,b", 'c"d']
+    assert [p["title"] for p in records[tricky.pk]["proposals"]] == sorted(
+        [p["title"] for p in records[tricky.pk]["proposals"]], key=lambda t: t != "Fibre partout"
+    )
+    assert records[bare.pk]["article"]["title"] == 'Tribune "numérique", \\ partie 1'
+    approval = AnnotationEvent.objects.get(annotation=bare)
+    assert (
+        records[bare.pk]["approved_at"]
+        == approval.created.isoformat()
+        == "2022-03-04T05:06:07+00:00"
+    )
+
+
+def test_datapackage_tables_agree_with_the_jsonl_records_and_validate(corpus, awkward, tmp_path):
+    import datetime as dt
+
+    from frictionless import validate
+
+    records = jsonl_records(run_export("jsonl"))
+    folder = _unzip(run_export("datapackage"), tmp_path)
+    assert validate(str(folder / "datapackage.json")).valid
+    with (folder / "annotations.csv").open(encoding="utf-8", newline="") as file:
+        annotations = list(csv.reader(file))[1:]
+
+    def utc(value):  # type: ignore[no-untyped-def]
+        return dt.datetime.fromisoformat(value).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+
+    assert annotations == [
+        [
+            str(r["id"]), str(r["article"]["id"]), r["quote"]["exact"], r["quote"]["prefix"],
+            r["quote"]["suffix"], str(r["position"]["start"]), str(r["position"]["end"]),
+            r["comment"], "|".join(r["tags"]), "|".join(str(p["id"]) for p in r["proposals"]),
+            r["author"], "|".join(r["reviewers"]), utc(r["approved_at"]),
+        ]
+        for r in records
+    ]  # fmt: skip
+    with (folder / "articles.csv").open(encoding="utf-8", newline="") as file:
+        articles = list(csv.DictReader(file))
+    assert [int(a["id"]) for a in articles] == sorted({r["article"]["id"] for r in records})
+    awkward_article = next(a for a in articles if int(a["id"]) == awkward[0].article_id)
+    assert awkward_article["title"] == 'Tribune "numérique", \\ partie 1'
+    assert awkward_article["language"] == ""

@@ -100,13 +100,7 @@ def _text(expression: str) -> str:
 ROW_SQL = """
 WITH selected AS ({selected}),
      pr AS (SELECT * FROM json_to_recordset(%s::json) AS r(proposal_id bigint, PR_COLUMNS)),
-     approvals AS (
-        SELECT e.annotation_id, au.username, min(e.created) AS first_at, min(e.id) AS first_id,
-               max(e.created) AS last_at
-        FROM review_annotationevent e
-        JOIN auth_user au ON au.id = e.actor_id
-        WHERE e.action = 'approve' AND e.annotation_id BETWEEN {low} AND {high}
-        GROUP BY e.annotation_id, au.username),
+     {approvals},
      reviewed AS (
         SELECT annotation_id, string_agg(username, '|' ORDER BY first_at, first_id) AS reviewers,
                max(last_at) AS approved_at

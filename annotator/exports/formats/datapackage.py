@@ -2,7 +2,9 @@
 
 `datapackage.json` describes five CSV resources with their table schemas, primary and foreign keys
 and SHA-256 hashes; `README.md` states the filters, counts, export time, agreement and licence.
-Annotations stream in chunks; articles and proposals are the ones the annotations reference.
+Annotations stream in chunks written by PostgreSQL (COPY's CSV mode, as in the `csv` format), and
+so do the articles they reference; proposals, ratings and verdicts (bounded by the proposals) are
+written from Python.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 import hashlib
 import hmac
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -20,11 +23,11 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.utils import timezone
 
-from annotator.articles.models import Article
 from annotator.exports.feasibility import agreement_alpha, feasibility_label, feasibility_rank
 from annotator.exports.formats.jsonl import JsonLinesFormatter
 from annotator.exports.readme import package_readme
-from annotator.exports.source import annotation_record_chunks, chunk_size
+from annotator.exports.source import ProposalLink, chunk_size
+from annotator.exports.streaming import CSV, copy_rows, crlf_rows, utc_seconds_sql
 from proposals.models import FeasibilityRating, Proposal, Verdict
 
 SEP = "|"
@@ -121,6 +124,41 @@ DESCRIPTIONS = {
 ORDER = ["annotations", "articles", "proposals", "ratings", "verdicts"]
 
 
+def _text(expression: str) -> str:
+    return f"NULLIF({expression}, '')"
+
+
+# The columns of SCHEMAS["annotations"], chunk by chunk (see `JsonLinesFormatter.copy_chunks`).
+ANNOTATIONS_SQL = f"""
+WITH selected AS ({{selected}}),
+     {{approvals}},
+     reviewed AS (
+        SELECT annotation_id, string_agg(username, '|' ORDER BY first_at, first_id) AS reviewers,
+               max(last_at) AS approved_at
+        FROM approvals GROUP BY annotation_id),
+     linked AS (
+        SELECT annotation_id, string_agg(proposal_id::text, '|' ORDER BY proposal_id) AS ids
+        FROM annotations_annotation_proposals
+        WHERE annotation_id BETWEEN {{low}} AND {{high}}
+        GROUP BY annotation_id)
+SELECT a.id, a.article_id, {_text("a.exact")}, {_text("a.prefix")}, {_text("a.suffix")}, a.start,
+       a."end", {_text("a.comment")}, {_text("array_to_string(a.tags, '|')")}, linked.ids,
+       {_text("u.username")}, reviewed.reviewers, {utc_seconds_sql("reviewed.approved_at")}
+FROM annotations_annotation a
+JOIN selected ON selected.id = a.id AND a.id BETWEEN {{low}} AND {{high}}
+JOIN auth_user u ON u.id = a.author_id
+LEFT JOIN reviewed ON reviewed.annotation_id = a.id
+LEFT JOIN linked ON linked.annotation_id = a.id
+ORDER BY a.id
+"""  # noqa: S608 - fixed SQL fragments
+# The columns of SCHEMAS["articles"] for the articles of the selection (`{selected}`: their ids).
+ARTICLES_SQL = f"""
+SELECT id, {_text("title")}, {_text("outlet")}, {_text("url")},
+       to_char(published_on, 'YYYY-MM-DD'), {_text("language")}, {_text("text_sha256")}
+FROM articles_article WHERE id IN ({{selected}}) ORDER BY id
+"""  # noqa: S608 - fixed SQL fragments
+
+
 def pseudonym(user_id: int) -> str:
     """A stable pseudonym: keyed hash of the user id (the key never leaves the server)."""
     key = settings.SECRET_KEY.encode()
@@ -129,6 +167,17 @@ def pseudonym(user_id: int) -> str:
 
 def _dt(value: Any) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+
+
+def _csv_bytes(rows: Iterable[list[Any]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _table(rows: Iterable[list[Any]]) -> tuple[int, bytes]:
+    rows = list(rows)
+    return len(rows), _csv_bytes(rows)
 
 
 def _id_chunks(ids: set[int]) -> Iterator[list[int]]:
@@ -144,8 +193,8 @@ class DataPackageFormatter(JsonLinesFormatter):
     media_type = "application/zip"
 
     def write(self, out: BinaryIO) -> dict[str, int]:
-        self.article_ids: set[int] = set()
-        self.proposal_ids: set[int] = set()
+        linked = ProposalLink.objects.filter(annotation_id__in=self.queryset().values("pk"))
+        self.proposal_ids = set(linked.values_list("proposal_id", flat=True).distinct())
         self.ratings: list[tuple[int, int, str]] = []
         resources: list[dict[str, Any]] = []
         counts: dict[str, int] = {}
@@ -191,69 +240,30 @@ class DataPackageFormatter(JsonLinesFormatter):
         return counts
 
     def _write_csv(
-        self, archive: zipfile.ZipFile, name: str, rows: Iterable[list[list[Any]]]
+        self, archive: zipfile.ZipFile, name: str, chunks: Iterable[tuple[int, bytes]]
     ) -> tuple[int, str, int]:
+        """Write one CSV resource from chunks of (row count, CSV bytes); return its row count,
+        SHA-256 and size."""
         digest, size, count = hashlib.sha256(), 0, 0
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([field["name"] for field in SCHEMAS[name]["fields"]])
+        header = _csv_bytes([[field["name"] for field in SCHEMAS[name]["fields"]]])
         with archive.open(f"{name}.csv", "w", force_zip64=True) as member:
-            for chunk in rows:
-                writer.writerows(chunk)
-                count += len(chunk)
-                data = buffer.getvalue().encode("utf-8")
-                buffer.seek(0)
-                buffer.truncate()
+            for rows, data in itertools.chain([(0, header)], chunks):
                 member.write(data)
                 digest.update(data)
                 size += len(data)
-            data = buffer.getvalue().encode("utf-8")
-            member.write(data)
-            digest.update(data)
-            size += len(data)
+                count += rows
         return count, digest.hexdigest(), size
 
-    def _annotations_rows(self) -> Iterator[list[list[Any]]]:
-        done = 0
-        for records in annotation_record_chunks(self.queryset()):
-            rows = []
-            for r in records:
-                proposal_ids = [p["id"] for p in r["proposals"]]
-                self.article_ids.add(r["article"]["id"])
-                self.proposal_ids.update(proposal_ids)
-                rows.append(
-                    [
-                        r["id"],
-                        r["article"]["id"],
-                        r["quote"]["exact"],
-                        r["quote"]["prefix"],
-                        r["quote"]["suffix"],
-                        r["position"]["start"],
-                        r["position"]["end"],
-                        r["comment"],
-                        SEP.join(r["tags"]),
-                        SEP.join(map(str, proposal_ids)),
-                        r["author"],
-                        SEP.join(r["reviewers"]),
-                        _dt(
-                            dt.datetime.fromisoformat(r["approved_at"])
-                            if r["approved_at"]
-                            else None
-                        ),
-                    ]
-                )
-            done += len(records)
-            yield rows
-            self.context.progress(done)
+    def _annotations_rows(self) -> Iterator[tuple[int, bytes]]:
+        for rows in self.copy_chunks(ANNOTATIONS_SQL, [], CSV):
+            yield len(rows), crlf_rows(rows)
 
-    def _articles_rows(self) -> Iterator[list[list[Any]]]:
-        for ids in _id_chunks(self.article_ids):
-            yield [
-                [a.pk, a.title, a.outlet, a.url, a.published_on or "", a.language, a.text_sha256]
-                for a in Article.objects.filter(pk__in=ids).defer("text").order_by("pk")
-            ]
+    def _articles_rows(self) -> Iterator[tuple[int, bytes]]:
+        selected, params = self.queryset().order_by().values("article_id").query.sql_with_params()
+        rows = copy_rows(ARTICLES_SQL.format(selected=selected), params, CSV)
+        yield len(rows), crlf_rows(rows)
 
-    def _proposals_rows(self) -> Iterator[list[list[Any]]]:
+    def _proposals_rows(self) -> Iterator[tuple[int, bytes]]:
         for ids in _id_chunks(self.proposal_ids):
             proposals = (
                 Proposal.objects.filter(pk__in=ids)
@@ -266,7 +276,7 @@ class DataPackageFormatter(JsonLinesFormatter):
                 .prefetch_related("secondary_themes")
                 .order_by("pk")
             )
-            yield [
+            yield _table(
                 [
                     p.pk,
                     p.slug,
@@ -280,9 +290,9 @@ class DataPackageFormatter(JsonLinesFormatter):
                     SEP.join(sorted(t.code for t in p.secondary_themes.all())),
                 ]
                 for p in proposals
-            ]
+            )
 
-    def _ratings_rows(self) -> Iterator[list[list[Any]]]:
+    def _ratings_rows(self) -> Iterator[tuple[int, bytes]]:
         for ids in _id_chunks(self.proposal_ids):
             rows = []
             for rating in FeasibilityRating.objects.filter(proposal_id__in=ids).order_by(
@@ -300,11 +310,11 @@ class DataPackageFormatter(JsonLinesFormatter):
                         _dt(rating.created),
                     ]
                 )
-            yield rows
+            yield _table(rows)
 
-    def _verdicts_rows(self) -> Iterator[list[list[Any]]]:
+    def _verdicts_rows(self) -> Iterator[tuple[int, bytes]]:
         for ids in _id_chunks(self.proposal_ids):
-            yield [
+            yield _table(
                 [
                     v.proposal_id,
                     v.feasibility,
@@ -317,4 +327,4 @@ class DataPackageFormatter(JsonLinesFormatter):
                 for v in Verdict.objects.filter(proposal_id__in=ids).order_by(
                     "proposal_id", "published_at"
                 )
-            ]
+            )

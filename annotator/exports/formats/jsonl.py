@@ -19,6 +19,7 @@ from annotator.exports.formats.base import Formatter
 from annotator.exports.jsonsql import Json, Number, Text, json_sql
 from annotator.exports.source import ProposalCache, ProposalLink, annotations_for, chunk_size
 from annotator.exports.streaming import (
+    APPROVALS_CTE,
     VERBATIM,
     copy_rows,
     id_ranges,
@@ -36,13 +37,7 @@ WITH selected AS ({selected}),
         JOIN pr ON pr.id = l.proposal_id
         WHERE l.annotation_id BETWEEN {low} AND {high}
         GROUP BY l.annotation_id),
-     approvals AS (
-        SELECT e.annotation_id, au.username, min(e.created) AS first_at, min(e.id) AS first_id,
-               max(e.created) AS last_at
-        FROM review_annotationevent e
-        JOIN auth_user au ON au.id = e.actor_id
-        WHERE e.action = 'approve' AND e.annotation_id BETWEEN {low} AND {high}
-        GROUP BY e.annotation_id, au.username),
+     {approvals},
      reviewed AS (
         SELECT annotation_id, json_agg(username ORDER BY first_at, first_id) AS reviewers,
                max(last_at) AS approved_at
@@ -94,14 +89,17 @@ class JsonLinesFormatter(Formatter):
     def copy_chunks(
         self, template: str, params: list[Any], options: str
     ) -> Iterator[list[memoryview]]:
-        """The rows of `template` (SQL with `{selected}`, `{low}` and `{high}`, then `params`)
+        """The rows of `template` (SQL with `{selected}`, `{low}`, `{high}` and optionally
+        `{approvals}` (`APPROVALS_CTE`), then `params`)
         over the selection, chunk by chunk; progress (annotations done) is saved after each chunk
         has been consumed, and `self.annotations` counts them."""
         queryset = self.queryset()
         self.annotations = 0
         for ids in id_ranges(queryset, chunk_size()):
             selected, selected_params = selected_sql(queryset, ids)
-            sql = template.format(selected=selected, low=ids.low, high=ids.high)
+            sql = template.replace("{approvals}", APPROVALS_CTE).format(
+                selected=selected, low=ids.low, high=ids.high
+            )
             yield copy_rows(sql, [*selected_params, *params], options)
             self.annotations = ids.through
             self.context.progress(ids.through)

@@ -68,6 +68,23 @@ def id_ranges(queryset: QuerySet[Any], size: int) -> list[IdRange]:
     return ranges
 
 
+def selection_summary(queryset: QuerySet[Any]) -> dict[str, Any]:
+    """In one query: how many articles and (annotation, proposal) links the selection holds, and
+    the ids of the proposals it links to."""
+    sql, params = queryset.order_by().values("id", "article_id").query.sql_with_params()
+    summary = (
+        f"WITH selected AS MATERIALIZED ({sql}), "  # noqa: S608 - the compiled queryset
+        "links AS (SELECT l.proposal_id FROM annotations_annotation_proposals l"
+        " JOIN selected s ON s.id = l.annotation_id)"
+        " SELECT (SELECT count(DISTINCT article_id) FROM selected), (SELECT count(*) FROM links),"
+        " (SELECT COALESCE(array_agg(DISTINCT proposal_id), '{}') FROM links)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(summary, params)
+        articles, links, proposal_ids = cursor.fetchone()
+    return {"articles": articles, "links": links, "proposal_ids": proposal_ids}
+
+
 def copy_rows(sql: str, params: Sequence[Any], options: str) -> list[memoryview]:
     """Every row of `COPY (sql) TO STDOUT WITH (options)`, as PostgreSQL sent them (one chunk)."""
     connection.ensure_connection()

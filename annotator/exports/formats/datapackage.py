@@ -26,7 +26,7 @@ from django.utils import timezone
 from annotator.exports.feasibility import agreement_alpha, feasibility_label, feasibility_rank
 from annotator.exports.formats.jsonl import JsonLinesFormatter
 from annotator.exports.readme import package_readme
-from annotator.exports.source import ProposalLink, chunk_size
+from annotator.exports.source import chunk_size
 from annotator.exports.streaming import CSV, copy_rows, crlf_rows, utc_seconds_sql
 from proposals.models import FeasibilityRating, Proposal, Verdict
 
@@ -193,8 +193,7 @@ class DataPackageFormatter(JsonLinesFormatter):
     media_type = "application/zip"
 
     def write(self, out: BinaryIO) -> dict[str, int]:
-        linked = ProposalLink.objects.filter(annotation_id__in=self.queryset().values("pk"))
-        self.proposal_ids = set(linked.values_list("proposal_id", flat=True).distinct())
+        self.proposal_ids = set(self.summary["proposal_ids"])
         self.ratings: list[tuple[int, int, str]] = []
         resources: list[dict[str, Any]] = []
         counts: dict[str, int] = {}

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any, BinaryIO
 
 from annotator.exports.formats.base import Formatter
 from annotator.exports.jsonsql import Json, Number, Text, json_sql
-from annotator.exports.source import ProposalCache, ProposalLink, annotations_for, chunk_size
+from annotator.exports.source import ProposalCache, annotations_for, chunk_size
 from annotator.exports.streaming import (
     APPROVALS_CTE,
     VERBATIM,
+    IdRange,
     copy_rows,
     id_ranges,
     iso_sql,
     selected_sql,
+    selection_summary,
 )
 
 # `{selected}`: the chunk's selected ids; `{low}`, `{high}`: its id range (integers).
@@ -83,19 +86,29 @@ class JsonLinesFormatter(Formatter):
     def queryset(self):  # type: ignore[no-untyped-def]
         return annotations_for(filters=self.context.filters, requester=self.context.requester)
 
+    @cached_property
+    def ranges(self) -> list[IdRange]:
+        """The selection cut into chunks (also what `count` counts)."""
+        return id_ranges(self.queryset(), chunk_size())
+
     def count(self) -> int:
-        return self.queryset().count()
+        return self.ranges[-1].through if self.ranges else 0
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """Counts of the selection for the manifest, and the ids of the proposals it links to."""
+        return selection_summary(self.queryset())
 
     def copy_chunks(
         self, template: str, params: list[Any], options: str
     ) -> Iterator[list[memoryview]]:
-        """The rows of `template` (SQL with `{selected}`, `{low}`, `{high}` and optionally
-        `{approvals}` (`APPROVALS_CTE`), then `params`)
-        over the selection, chunk by chunk; progress (annotations done) is saved after each chunk
-        has been consumed, and `self.annotations` counts them."""
+        """The rows of `template` over the selection, chunk by chunk. The template is SQL with
+        `{selected}` (the chunk's ids), `{low}` and `{high}` (its id range) and optionally
+        `{approvals}` (`APPROVALS_CTE`), followed by `params`. Progress (annotations done) is
+        saved after each chunk has been consumed; `self.annotations` counts them."""
         queryset = self.queryset()
         self.annotations = 0
-        for ids in id_ranges(queryset, chunk_size()):
+        for ids in self.ranges:
             selected, selected_params = selected_sql(queryset, ids)
             sql = template.replace("{approvals}", APPROVALS_CTE).format(
                 selected=selected, low=ids.low, high=ids.high
@@ -106,9 +119,7 @@ class JsonLinesFormatter(Formatter):
 
     def proposal_records(self) -> list[dict[str, Any]]:
         """The records of the proposals the selection links to (built once each)."""
-        links = ProposalLink.objects.filter(annotation_id__in=self.queryset().values("pk"))
-        proposal_ids = set(links.values_list("proposal_id", flat=True).distinct())
-        return list(ProposalCache().get_many(proposal_ids).values())
+        return list(ProposalCache().get_many(set(self.summary["proposal_ids"])).values())
 
     def write(self, out: BinaryIO) -> dict[str, int]:
         records = self.proposal_records()
@@ -117,11 +128,9 @@ class JsonLinesFormatter(Formatter):
         for rows in self.copy_chunks(LINE_SQL, params, VERBATIM):
             out.write(b"".join(rows))
             lines += len(rows)
-        queryset = self.queryset()
-        links = ProposalLink.objects.filter(annotation_id__in=queryset.values("pk"))
         return {
             "annotations": lines,
-            "links": links.count(),
+            "links": self.summary["links"],
             "proposals": len(records),
-            "articles": queryset.order_by().values("article_id").distinct().count(),
+            "articles": self.summary["articles"],
         }

@@ -18,7 +18,6 @@ from django.urls import reverse
 from annotator.annotations.w3c import W3C_CONTEXT, absolute_url, creator_to_w3c
 from annotator.exports.formats.jsonl import JsonLinesFormatter
 from annotator.exports.jsonsql import Json, Number, Omit, Text, json_sql, literal
-from annotator.exports.source import ProposalLink
 from annotator.exports.streaming import VERBATIM, iso_sql
 from proposals.models import Proposal
 
@@ -148,10 +147,9 @@ class W3CFormatter(JsonLinesFormatter):
         queryset = self.queryset()
         authors = get_user_model().objects.filter(pk__in=queryset.values("author_id"))
         creators = [{"id": user.pk, "creator": creator_to_w3c(user, base)} for user in authors]
-        linked = ProposalLink.objects.filter(annotation_id__in=queryset.values("pk"))
         sources = [
             {"id": proposal.pk, "source": absolute_url(base, proposal.get_absolute_url())}
-            for proposal in Proposal.objects.filter(pk__in=linked.values("proposal_id")).only(
+            for proposal in Proposal.objects.filter(pk__in=self.summary["proposal_ids"]).only(
                 "pk", "slug"
             )
         ]

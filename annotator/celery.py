@@ -26,4 +26,7 @@ def load_url_configuration(**kwargs: object) -> None:
     build URLs with `reverse`, and the first one should not pay for importing every view."""
     from django.urls import get_resolver
 
-    get_resolver().url_patterns  # noqa: B018 - the import is the point
+    resolver = get_resolver()
+    for _prefix, namespace in resolver.namespace_dict.values():
+        namespace.reverse_dict  # noqa: B018 - building the reverse lookups is the point
+    resolver.reverse_dict  # noqa: B018

@@ -173,7 +173,7 @@ def annotation_create(
     with transaction.atomic():
         target = _article_for_annotating(actor, article)
         fields = validate_passage(target.text, quote, position)
-        revision = target.revisions.order_by("-number").only("id").first()
+        revision = target.revisions.only("id").latest("number")
         annotation = Annotation.objects.create(
             article=target,
             revision=revision,
@@ -258,7 +258,7 @@ def annotation_update(
                 changed |= {"start", "end"}
             for name, value in fields.items():
                 setattr(annotation, name, value)
-            annotation.revision = article.revisions.order_by("-number").only("id").first()
+            annotation.revision = article.revisions.only("id").latest("number")
             if annotation.status == Annotation.Status.ORPHANED:
                 annotation.status = annotation.status_before_orphan or Annotation.Status.DRAFT
                 annotation.status_before_orphan = ""

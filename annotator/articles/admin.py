@@ -3,10 +3,11 @@ correction creates a revision and re-anchors every annotation, exactly as the AP
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 class ArticleRevisionInline(admin.TabularInline):
     model = ArticleRevision
-    fields = ["number", "note", "created_by", "created", "text_sha256"]
+    fields = ("number", "note", "created_by", "created", "text_sha256")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -72,11 +73,12 @@ class ArticleAdmin(admin.ModelAdmin):
                 from annotator.articles.models import sha256_text
 
                 obj.text_sha256 = sha256_text(obj.text)
-                obj.imported_by = request.user
+                editor = cast(User, request.user)  # the admin requires a signed-in staff user
+                obj.imported_by = editor
                 super().save_model(request, obj, form, change)
                 ArticleRevision.objects.create(
                     article=obj, number=1, text=obj.text, text_sha256=obj.text_sha256,
-                    created_by=request.user, note="admin",
+                    created_by=editor, note="admin",
                 )  # fmt: skip
                 return
             super().save_model(request, obj, form, change)

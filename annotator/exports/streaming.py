@@ -1,8 +1,8 @@
 """Chunked COPY: the big exports' rows leave PostgreSQL as the bytes that are written.
 
 The annotations an export selects are cut, once, into ranges of ids holding `EXPORT_CHUNK_SIZE`
-annotations each (`id_ranges`). Each range is then one `COPY (SELECT ...) TO STDOUT` whose rows
-PostgreSQL has already formatted (a JSON document, or a CSV row): Python neither decodes nor
+annotations each (`read_selection`, which also counts what the manifest reports). Each range is
+then one `COPY (SELECT ...) TO STDOUT` whose rows PostgreSQL has already formatted (a JSON document, or a CSV row): Python neither decodes nor
 re-encodes them, it only writes. Between two ranges the same connection records progress and the
 heartbeat and notices a cancellation; no cursor outlives its statement, so no result is ever
 materialised server-side, and memory holds one chunk at most.
@@ -49,40 +49,63 @@ class IdRange:
     through: int
 
 
-def id_ranges(queryset: QuerySet[Any], size: int) -> list[IdRange]:
-    """Cut the selected annotations into ranges of `size` (one query; a list of a few hundred
-    ranges for a million annotations)."""
-    sql, params = queryset.order_by().values("id").query.sql_with_params()
-    # The compiled queryset's SQL; its values stay parameters.
-    numbered = f"SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total FROM ({sql}) AS s"  # noqa: S608
-    bounds_sql = (
-        f"SELECT id, n FROM ({numbered}) AS t WHERE mod(n, %s) = 0 OR n = total ORDER BY id"  # noqa: S608
+@dataclass(frozen=True)
+class Selection:
+    """What the chunks and the manifest need to know of a selection, read in one query."""
+
+    ranges: list[IdRange]
+    articles: int
+    links: int
+    proposal_ids: list[int]
+    author_ids: list[int]
+
+    @property
+    def annotations(self) -> int:
+        return self.ranges[-1].through if self.ranges else 0
+
+
+# One scan of the selection (`{selected}`: its id, article and author), one row per fact: the
+# range bounds (every `size`-th id and the last), the counts, the linked proposals and the authors.
+SELECTION_SQL = """
+WITH selected AS MATERIALIZED ({selected}),
+     numbered AS (SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total
+                  FROM selected),
+     links AS (SELECT l.proposal_id FROM annotations_annotation_proposals l
+               JOIN selected s ON s.id = l.annotation_id)
+SELECT 'range'::text, id::bigint, n::bigint FROM numbered WHERE mod(n, %s) = 0 OR n = total
+UNION ALL SELECT 'articles', count(DISTINCT article_id), NULL::bigint FROM selected
+UNION ALL SELECT 'links', count(*), NULL::bigint FROM links
+UNION ALL SELECT DISTINCT 'proposal', proposal_id, NULL::bigint FROM links
+UNION ALL SELECT DISTINCT 'author', author_id, NULL::bigint FROM selected
+"""
+
+
+def read_selection(queryset: QuerySet[Any], size: int) -> Selection:
+    """Cut the selected annotations into ranges of `size` (a few hundred ranges for a million
+    annotations) and count what the manifest reports, in one query."""
+    sql, params = (
+        queryset.order_by().values("id", "article_id", "author_id").query.sql_with_params()
     )
     with connection.cursor() as cursor:
-        cursor.execute(bounds_sql, [*params, size])
-        bounds = cursor.fetchall()
+        cursor.execute(SELECTION_SQL.format(selected=sql), [*params, size])
+        facts = cursor.fetchall()
+    bounds: list[tuple[int, int]] = []
+    counts = {"articles": 0, "links": 0}
+    proposal_ids, author_ids = [], []
+    for kind, value, through in facts:
+        if kind == "range":
+            bounds.append((value, through))
+        elif kind == "proposal":
+            proposal_ids.append(value)
+        elif kind == "author":
+            author_ids.append(value)
+        else:
+            counts[kind] = value
     ranges, low = [], 0
-    for high, through in bounds:
+    for high, through in sorted(bounds):
         ranges.append(IdRange(low=low, high=high, through=through))
         low = high + 1
-    return ranges
-
-
-def selection_summary(queryset: QuerySet[Any]) -> dict[str, Any]:
-    """In one query: how many articles and (annotation, proposal) links the selection holds, and
-    the ids of the proposals it links to."""
-    sql, params = queryset.order_by().values("id", "article_id").query.sql_with_params()
-    summary = (
-        f"WITH selected AS MATERIALIZED ({sql}), "  # noqa: S608 - the compiled queryset
-        "links AS (SELECT l.proposal_id FROM annotations_annotation_proposals l"
-        " JOIN selected s ON s.id = l.annotation_id)"
-        " SELECT (SELECT count(DISTINCT article_id) FROM selected), (SELECT count(*) FROM links),"
-        " (SELECT COALESCE(array_agg(DISTINCT proposal_id), '{}') FROM links)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(summary, params)
-        articles, links, proposal_ids = cursor.fetchone()
-    return {"articles": articles, "links": links, "proposal_ids": proposal_ids}
+    return Selection(ranges=ranges, proposal_ids=proposal_ids, author_ids=author_ids, **counts)
 
 
 def copy_rows(sql: str, params: Sequence[Any], options: str) -> list[memoryview]:

@@ -106,8 +106,11 @@ class AnnotationListApi(APIView):
         paginator = Pagination()
         if not _wants_jsonld(request):
             # The hot path (the reader, API clients): plain rows, two queries, no instances.
-            rows = paginator.paginate_queryset(
-                queryset.prefetch_related(None).values(*LIST_COLUMNS), request, view=self
+            rows: list[dict[str, Any]] = (
+                paginator.paginate_queryset(
+                    queryset.prefetch_related(None).values(*LIST_COLUMNS), request, view=self
+                )
+                or []
             )
             links = list(
                 Annotation.proposals.through.objects.filter(
@@ -117,7 +120,8 @@ class AnnotationListApi(APIView):
                 .values_list("annotation_id", "proposal_id", "proposal__slug", "proposal__title")
             )
             return paginator.get_paginated_response(annotation_list_data(list(rows), links))
-        page = paginator.paginate_queryset(queryset, request, view=self)
+        page: list[Annotation] = paginator.paginate_queryset(queryset, request, view=self) or []
+        assert paginator.page is not None  # the pagination always applies here
         base = _base_url(request)
         return Response(
             {

@@ -193,7 +193,7 @@ class DataPackageFormatter(JsonLinesFormatter):
     media_type = "application/zip"
 
     def write(self, out: BinaryIO) -> dict[str, int]:
-        self.proposal_ids = set(self.summary["proposal_ids"])
+        self.proposal_ids = set(self.selection.proposal_ids)
         self.ratings: list[tuple[int, int, str]] = []
         resources: list[dict[str, Any]] = []
         counts: dict[str, int] = {}

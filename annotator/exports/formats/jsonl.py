@@ -22,12 +22,11 @@ from annotator.exports.source import ProposalCache, annotations_for, chunk_size
 from annotator.exports.streaming import (
     APPROVALS_CTE,
     VERBATIM,
-    IdRange,
+    Selection,
     copy_rows,
-    id_ranges,
     iso_sql,
+    read_selection,
     selected_sql,
-    selection_summary,
 )
 
 # `{selected}`: the chunk's selected ids; `{low}`, `{high}`: its id range (integers).
@@ -87,17 +86,12 @@ class JsonLinesFormatter(Formatter):
         return annotations_for(filters=self.context.filters, requester=self.context.requester)
 
     @cached_property
-    def ranges(self) -> list[IdRange]:
-        """The selection cut into chunks (also what `count` counts)."""
-        return id_ranges(self.queryset(), chunk_size())
+    def selection(self) -> Selection:
+        """The selection cut into chunks, with the manifest's counts (one query)."""
+        return read_selection(self.queryset(), chunk_size())
 
     def count(self) -> int:
-        return self.ranges[-1].through if self.ranges else 0
-
-    @cached_property
-    def summary(self) -> dict[str, Any]:
-        """Counts of the selection for the manifest, and the ids of the proposals it links to."""
-        return selection_summary(self.queryset())
+        return self.selection.annotations
 
     def copy_chunks(
         self, template: str, params: list[Any], options: str
@@ -108,7 +102,7 @@ class JsonLinesFormatter(Formatter):
         saved after each chunk has been consumed; `self.annotations` counts them."""
         queryset = self.queryset()
         self.annotations = 0
-        for ids in self.ranges:
+        for ids in self.selection.ranges:
             selected, selected_params = selected_sql(queryset, ids)
             sql = template.replace("{approvals}", APPROVALS_CTE).format(
                 selected=selected, low=ids.low, high=ids.high
@@ -119,7 +113,7 @@ class JsonLinesFormatter(Formatter):
 
     def proposal_records(self) -> list[dict[str, Any]]:
         """The records of the proposals the selection links to (built once each)."""
-        return list(ProposalCache().get_many(set(self.summary["proposal_ids"])).values())
+        return list(ProposalCache().get_many(set(self.selection.proposal_ids)).values())
 
     def write(self, out: BinaryIO) -> dict[str, int]:
         records = self.proposal_records()
@@ -130,7 +124,7 @@ class JsonLinesFormatter(Formatter):
             lines += len(rows)
         return {
             "annotations": lines,
-            "links": self.summary["links"],
+            "links": self.selection.links,
             "proposals": len(records),
-            "articles": self.summary["articles"],
+            "articles": self.selection.articles,
         }

@@ -144,12 +144,11 @@ class W3CFormatter(JsonLinesFormatter):
 
     def _parameters(self, base: str) -> list[Any]:
         """The creators of the selection's authors and the URLs of the proposals it links to."""
-        queryset = self.queryset()
-        authors = get_user_model().objects.filter(pk__in=queryset.values("author_id"))
+        authors = get_user_model().objects.filter(pk__in=self.selection.author_ids)
         creators = [{"id": user.pk, "creator": creator_to_w3c(user, base)} for user in authors]
         sources = [
             {"id": proposal.pk, "source": absolute_url(base, proposal.get_absolute_url())}
-            for proposal in Proposal.objects.filter(pk__in=self.summary["proposal_ids"]).only(
+            for proposal in Proposal.objects.filter(pk__in=self.selection.proposal_ids).only(
                 "pk", "slug"
             )
         ]

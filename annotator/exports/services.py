@@ -80,8 +80,13 @@ def export_enqueue(*, job_id: int) -> bool:
 
     try:
         export_run_task.apply_async(args=[job_id], retry=False)
-    except Exception:
-        logger.warning("export %s: broker unavailable, left queued for re-enqueue", job_id)
+    except Exception as exc:
+        logger.warning(
+            "export %s: broker unavailable (%s: %s), left queued for re-enqueue",
+            job_id,
+            type(exc).__name__,
+            exc,
+        )
         return False
     ExportJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
     return True

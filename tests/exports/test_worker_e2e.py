@@ -214,6 +214,8 @@ def private_redis(tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def app_on_private_redis(private_redis, settings):  # type: ignore[no-untyped-def]
+    from kombu import pools
+
     from annotator.celery import app
     from annotator.lib.env import celery_url_from_redis_url
 
@@ -226,6 +228,10 @@ def app_on_private_redis(private_redis, settings):  # type: ignore[no-untyped-de
             app._pool.force_close_all()
             app._pool = None
         app.amqp._producer_pool = None
+        # kombu keeps producer pools per connection in a global registry: without a reset, the
+        # closed pool of the previous broker would come back when its URL does, and every later
+        # test of this process would find the broker "unavailable" (Acquire on closed pool).
+        pools.reset()
 
     settings.REDIS_URL = private_redis["url"]
     point(broker)

@@ -3,7 +3,8 @@ after an edit of the text.
 
     .venv/bin/python -m annotator.lib.localservices exec -- .venv/bin/python bench/bench_article.py
 
-Runs against the configured database inside one transaction that is rolled back: nothing stays.
+Runs against the configured database (migrated first) inside one transaction that is rolled back:
+nothing stays.
 Prints one line per figure (median and p95 of several runs, in milliseconds).
 """
 
@@ -94,6 +95,10 @@ def stats(samples: list[float]) -> str:
 
 
 def main() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a fresh checkout's database may not be migrated yet
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     setup_test_environment()
     try:
         with transaction.atomic():

@@ -8,6 +8,7 @@ p50 <= 12 ms, create p50 <= 12 ms.
 from __future__ import annotations
 
 import http.cookiejar
+import os
 import re
 import sys
 import urllib.parse
@@ -42,6 +43,7 @@ def main() -> None:
 
     info = prepare()
     print(f"data: {info['articles']} articles, {info['annotations']} annotations")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with gunicorn() as base:
         client = Client(base, "bench")
         article_id = info["article_id"]

@@ -19,31 +19,26 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Text:
+class Expression:
+    """An SQL expression standing for a value of the document."""
+
+    sql: str
+
+
+class Text(Expression):
     """A text (or date) expression, written as a JSON string (`null` when NULL)."""
 
-    sql: str
 
-
-@dataclass(frozen=True)
-class Number:
+class Number(Expression):
     """An integer expression, written as a JSON number (`null` when NULL)."""
 
-    sql: str
 
-
-@dataclass(frozen=True)
-class Json:
+class Json(Expression):
     """An expression that is already JSON text (a `json` value or aggregated JSON text)."""
 
-    sql: str
 
-
-@dataclass(frozen=True)
-class Omit:
+class Omit(Expression):
     """Ready JSON text, or NULL to leave the key out (never the first key of an object)."""
-
-    sql: str
 
 
 def literal(value: str) -> str:

@@ -39,6 +39,11 @@ APPROVALS_CTE = """approvals AS (
         WHERE e.action = 'approve' AND e.annotation_id BETWEEN {low} AND {high}
         GROUP BY e.annotation_id, au.username)"""
 
+# A chunk's selected annotations (`a`) with their article (`ar`).
+ANNOTATIONS_FROM = """annotations_annotation a
+JOIN selected ON selected.id = a.id AND a.id BETWEEN {low} AND {high}
+JOIN articles_article ar ON ar.id = a.article_id"""
+
 
 @dataclass(frozen=True)
 class IdRange:

@@ -19,7 +19,9 @@ from annotator.exports.streaming import CSV, crlf_rows, iso_sql
 
 LIST_SEPARATOR = "|"
 
-COLUMNS = [
+# The annotation columns, then the columns of one linked proposal (from each proposal's export
+# record, `source.proposal_record`).
+ANNOTATION_COLUMNS = [
     "annotation_id",
     "article_id",
     "article_title",
@@ -37,23 +39,7 @@ COLUMNS = [
     "author",
     "reviewers",
     "approved_at",
-    "proposal_id",
-    "proposal_slug",
-    "proposal_title",
-    "proposal_url",
-    "candidacy",
-    "candidate",
-    "election",
-    "party",
-    "themes",
-    "verdict_feasibility",
-    "verdict_rank",
-    "verdict_label_fr",
-    "verdict_summary",
-    "verdict_published_at",
 ]
-
-# The proposal columns, from each proposal's export record (`source.proposal_record`).
 PROPOSAL_COLUMNS = [
     "proposal_id",
     "proposal_slug",
@@ -70,6 +56,7 @@ PROPOSAL_COLUMNS = [
     "verdict_summary",
     "verdict_published_at",
 ]
+COLUMNS = ANNOTATION_COLUMNS + PROPOSAL_COLUMNS
 
 
 def proposal_columns(record: dict[str, Any]) -> dict[str, Any]:
@@ -111,9 +98,7 @@ WITH selected AS ({selected}),
         JOIN pr ON pr.proposal_id = l.proposal_id
         WHERE l.annotation_id BETWEEN {low} AND {high})
 SELECT a.id, ar.id, ROW_COLUMNS
-FROM annotations_annotation a
-JOIN selected ON selected.id = a.id AND a.id BETWEEN {low} AND {high}
-JOIN articles_article ar ON ar.id = a.article_id
+FROM {annotations}
 JOIN auth_user u ON u.id = a.author_id
 LEFT JOIN reviewed ON reviewed.annotation_id = a.id
 LEFT JOIN linked ON linked.annotation_id = a.id

@@ -20,6 +20,7 @@ from annotator.exports.formats.base import Formatter
 from annotator.exports.jsonsql import Json, Number, Text, json_sql
 from annotator.exports.source import ProposalCache, annotations_for, chunk_size
 from annotator.exports.streaming import (
+    ANNOTATIONS_FROM,
     APPROVALS_CTE,
     VERBATIM,
     Selection,
@@ -45,9 +46,7 @@ WITH selected AS ({selected}),
                max(last_at) AS approved_at
         FROM approvals GROUP BY annotation_id)
 SELECT {line}
-FROM annotations_annotation a
-JOIN selected ON selected.id = a.id AND a.id BETWEEN {low} AND {high}
-JOIN articles_article ar ON ar.id = a.article_id
+FROM {annotations}
 JOIN auth_user u ON u.id = a.author_id
 LEFT JOIN linked ON linked.annotation_id = a.id
 LEFT JOIN reviewed ON reviewed.annotation_id = a.id
@@ -98,14 +97,17 @@ class JsonLinesFormatter(Formatter):
     ) -> Iterator[list[memoryview]]:
         """The rows of `template` over the selection, chunk by chunk. The template is SQL with
         `{selected}` (the chunk's ids), `{low}` and `{high}` (its id range) and optionally
-        `{approvals}` (`APPROVALS_CTE`), followed by `params`. Progress (annotations done) is
+        `{approvals}` (`APPROVALS_CTE`) and `{annotations}` (`ANNOTATIONS_FROM`), followed by
+        `params`. Progress (annotations done) is
         saved after each chunk has been consumed; `self.annotations` counts them."""
         queryset = self.queryset()
         self.annotations = 0
         for ids in self.selection.ranges:
             selected, selected_params = selected_sql(queryset, ids)
-            sql = template.replace("{approvals}", APPROVALS_CTE).format(
-                selected=selected, low=ids.low, high=ids.high
+            sql = (
+                template.replace("{approvals}", APPROVALS_CTE)
+                .replace("{annotations}", ANNOTATIONS_FROM)
+                .format(selected=selected, low=ids.low, high=ids.high)
             )
             yield copy_rows(sql, [*selected_params, *params], options)
             self.annotations = ids.through

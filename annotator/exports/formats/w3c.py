@@ -37,9 +37,7 @@ WITH selected AS ({selected}),
         WHERE l.annotation_id BETWEEN {low} AND {high}
         GROUP BY l.annotation_id)
 SELECT {item}
-FROM annotations_annotation a
-JOIN selected ON selected.id = a.id AND a.id BETWEEN {low} AND {high}
-JOIN articles_article ar ON ar.id = a.article_id
+FROM {annotations}
 LEFT JOIN creators ON creators.id = a.author_id
 LEFT JOIN linked ON linked.annotation_id = a.id
 CROSS JOIN LATERAL (
@@ -108,6 +106,7 @@ def item_sql(base_url: str) -> str:
     parts = {"item": item, "comment": comment, "tag": tag, "link": link}
     return ITEM_SQL.format(
         selected="{selected}",
+        annotations="{annotations}",
         low="{low}",
         high="{high}",
         **{name: sql.replace("{", "{{").replace("}", "}}") for name, sql in parts.items()},

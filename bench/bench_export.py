@@ -238,7 +238,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("sizes", nargs="*", type=int, default=[100_000])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--formats", default="jsonl,csv,w3c,claimreview,datapackage")
     parser.add_argument(
         "--repeat",

@@ -2,8 +2,8 @@
 
 The annotations an export selects are cut, once, into ranges of ids holding `EXPORT_CHUNK_SIZE`
 annotations each (`read_selection`, which also counts what the manifest reports). Each range is
-then one `COPY (SELECT ...) TO STDOUT` whose rows PostgreSQL has already formatted (a JSON document, or a CSV row): Python neither decodes nor
-re-encodes them, it only writes. Between two ranges the same connection records progress and the
+then one `COPY (SELECT ...) TO STDOUT` whose rows PostgreSQL has already formatted (a JSON
+document, or a CSV row): Python neither decodes nor re-encodes them, it only writes. Between two ranges the same connection records progress and the
 heartbeat and notices a cancellation; no cursor outlives its statement, so no result is ever
 materialised server-side, and memory holds one chunk at most.
 

@@ -33,9 +33,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
 ANNOTATIONS_PER_ARTICLE = 100
 
 
+SUFFIX = "_bench_exports"
+
+
 def bench_database_url() -> str:
+    """The bench database next to the application's (`setup_django` points DATABASE_URL at it,
+    so a second size must not add the suffix again)."""
     parts = urlsplit(os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/") + "_bench_exports"
+    name = parts.path.lstrip("/")
+    if not name.endswith(SUFFIX):
+        name += SUFFIX
     return urlunsplit(parts._replace(path="/" + name))
 
 

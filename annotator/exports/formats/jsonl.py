@@ -98,8 +98,8 @@ class JsonLinesFormatter(Formatter):
         """The rows of `template` over the selection, chunk by chunk. The template is SQL with
         `{selected}` (the chunk's ids), `{low}` and `{high}` (its id range) and optionally
         `{approvals}` (`APPROVALS_CTE`) and `{annotations}` (`ANNOTATIONS_FROM`), followed by
-        `params`. Progress (annotations done) is
-        saved after each chunk has been consumed; `self.annotations` counts them."""
+        `params`. Progress (annotations done) is saved after each chunk has been consumed;
+        `self.annotations` counts them."""
         queryset = self.queryset()
         self.annotations = 0
         for ids in self.selection.ranges:

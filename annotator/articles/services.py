@@ -118,16 +118,13 @@ def article_revise_text(
     """Correct an article's text: a new ArticleRevision, then every annotation re-anchored.
 
     Moderators only. One transaction; the article row is locked (select_for_update) so two
-    corrections cannot interleave, and a stale `expected_version` gets 409. Annotations are
-    re-anchored by `annotator.annotations.anchoring.reanchor` (position, unique quote, fuzzy);
-    those it cannot place are marked `orphaned` with their original quote and previous status
-    kept. Deleted annotations are left as they were. Returns counts per outcome.
+    corrections cannot interleave, and a stale `expected_version` gets 409. The edit between the
+    two texts is computed once (`annotator.annotations.anchoring.TextEdit`) and every annotation
+    is carried through it (see `annotator.annotations.reanchoring`). Returns counts per outcome.
     """
-    from annotator.annotations.anchoring import Selector, reanchor
-    from annotator.annotations.models import Annotation
+    from annotator.annotations.reanchoring import reanchor_article
     from annotator.lib.errors import NotFoundError, PermissionDeniedError, StaleVersionError
     from annotator.lib.roles import is_moderator
-    from annotator.review.models import AnnotationEvent
 
     if not is_moderator(actor):
         raise PermissionDeniedError(_("Only moderators correct the text of a source."))
@@ -167,103 +164,13 @@ def article_revise_text(
             note=note[:500],
             created_by=actor,
         )
+        old_text = article.text
         article.text = text
         article.text_sha256 = digest
         article.version += 1
         article.save(update_fields=["text", "text_sha256", "version", "modified"])
-
-        counts = {"position": 0, "quote": 0, "fuzzy": 0, "orphaned": 0}
-        changed: list[Annotation] = []
-        events: list[AnnotationEvent] = []
-        annotations = Annotation.objects.select_for_update().filter(
-            article=article, deleted_at__isnull=True
+        counts = reanchor_article(
+            actor=actor, article=article, revision=revision, old_text=old_text
         )
-        for annotation in annotations.order_by("start", "id"):
-            old = Selector(
-                annotation.exact,
-                annotation.prefix,
-                annotation.suffix,
-                annotation.start,
-                annotation.end,
-            )
-            found = reanchor(text, old)
-            from_state = annotation.status
-            annotation.revision = revision
-            if found is None:
-                counts["orphaned"] += 1
-                if annotation.status != Annotation.Status.ORPHANED:
-                    annotation.status_before_orphan = annotation.status
-                    annotation.status = Annotation.Status.ORPHANED
-                    annotation.version += 1
-                    events.append(
-                        AnnotationEvent(
-                            annotation=annotation,
-                            actor=actor,
-                            action="orphan",
-                            from_state=from_state,
-                            to_state=annotation.status,
-                        )
-                    )
-                changed.append(annotation)
-                continue
-            counts[found.method] += 1
-            new = found.selector
-            moved = (new.start, new.end, new.exact) != (old.start, old.end, old.exact)
-            if annotation.status == Annotation.Status.ORPHANED:
-                annotation.status = annotation.status_before_orphan or Annotation.Status.DRAFT
-                annotation.status_before_orphan = ""
-                moved = True
-            annotation.exact, annotation.prefix, annotation.suffix = (
-                new.exact,
-                new.prefix,
-                new.suffix,
-            )
-            annotation.start, annotation.end = new.start, new.end
-            if moved:
-                annotation.version += 1
-                events.append(
-                    AnnotationEvent(
-                        annotation=annotation,
-                        actor=actor,
-                        action="reanchor",
-                        from_state=from_state,
-                        to_state=annotation.status,
-                    )
-                )
-            changed.append(annotation)
-        _save_anchors(changed, revision)
-        AnnotationEvent.objects.bulk_create(events, batch_size=500)
     counts["revision"] = number
     return counts
-
-
-def _save_anchors(annotations: list[Any], revision: ArticleRevision) -> None:
-    """Write the new anchors of many annotations in one UPDATE (bulk_update's CASE per row and
-    column is two orders of magnitude slower for a thousand rows)."""
-    from django.db import connection
-
-    from annotator.annotations.models import Annotation
-
-    if not annotations:
-        return
-    columns = {
-        "id": ("bigint", [a.pk for a in annotations]),
-        "exact": ("text", [a.exact for a in annotations]),
-        "prefix": ("text", [a.prefix for a in annotations]),
-        "suffix": ("text", [a.suffix for a in annotations]),
-        "start": ("integer", [a.start for a in annotations]),
-        "end": ("integer", [a.end for a in annotations]),
-        "status": ("text", [a.status for a in annotations]),
-        "status_before_orphan": ("text", [a.status_before_orphan for a in annotations]),
-        "version": ("integer", [a.version for a in annotations]),
-    }
-    table = connection.ops.quote_name(Annotation._meta.db_table)
-    names = [connection.ops.quote_name(name) for name in columns]
-    assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
-    arrays = ", ".join(f"%s::{kind}[]" for kind, _ in columns.values())
-    sql = (
-        f"UPDATE {table} AS a SET {assignments}, revision_id = %s "  # noqa: S608 - fixed names
-        f"FROM unnest({arrays}) AS v({', '.join(names)}) WHERE a.id = v.id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [revision.pk, *(values for _, values in columns.values())])

@@ -21,6 +21,7 @@ class AnnotationEvent(models.Model):
         REJECT = "reject", _("Rejected")
         ORPHAN = "orphan", _("Orphaned by a text revision")
         REANCHOR = "reanchor", _("Re-anchored")
+        RECHECK = "recheck", _("Sent back to review: its passage changed in a text revision")
         LOCK = "lock", _("Locked")
         UNLOCK = "unlock", _("Unlocked")
         HIDE = "hide", _("Hidden")
@@ -39,6 +40,8 @@ class AnnotationEvent(models.Model):
         _("to"), max_length=20, choices=Annotation.Status.choices, blank=True
     )
     comment = models.TextField(_("comment"), blank=True)
+    # Facts of the event beyond its states, e.g. a re-anchoring's old and new quote and method.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -172,6 +175,7 @@ class Notification(models.Model):
         REJECTED = "rejected", _("Your annotation was rejected")
         REPLY = "reply", _("New reply to your annotation")
         VERDICT_PUBLISHED = "verdict_published", _("Verdict published on a proposal you rated")
+        RECHECK = "recheck", _("A text revision changed a passage you wrote or approved")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -203,6 +207,7 @@ class Notification(models.Model):
                         "rejected",
                         "reply",
                         "verdict_published",
+                        "recheck",
                     ]
                 ),
                 name="notification_kind_valid",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,22 @@ def notify(
     if getattr(recipient, "email", ""):
         transaction.on_commit(lambda: send_notification_email(notification_id=notification.pk))
     return notification
+
+
+def notify_many(notifications: Iterable[Notification]) -> list[Notification]:
+    """`notify` for many lines at once: one INSERT in the caller's transaction, the emails after
+    it commits."""
+    created = Notification.objects.bulk_create(list(notifications), batch_size=500)
+    ids = [n.pk for n in created]
+    if ids:
+        transaction.on_commit(lambda: _email_all(ids))
+    return created
+
+
+def _email_all(notification_ids: list[int]) -> None:
+    with_email = Notification.objects.filter(pk__in=notification_ids).exclude(recipient__email="")
+    for notification_id in with_email.values_list("pk", flat=True):
+        send_notification_email(notification_id=notification_id)
 
 
 def notification_link(notification: Notification) -> str:

@@ -129,16 +129,18 @@ def annotation_submit(
 
 
 def approvals_in_current_round(annotation: Annotation) -> set[int]:
-    """Distinct approvers since the annotation's latest submission."""
-    last_submit = (
-        AnnotationEvent.objects.filter(annotation=annotation, action=Action.SUBMIT)
+    """Distinct approvers since the annotation last entered review: a submission, an edit of an
+    approved annotation or a re-check after a text revision each start a new round."""
+    round_start = (
+        AnnotationEvent.objects.filter(annotation=annotation, to_state=Status.SUBMITTED)
+        .exclude(from_state=Status.SUBMITTED)
         .order_by("-id")
         .values_list("id", flat=True)
         .first()
     )
     approvals = AnnotationEvent.objects.filter(annotation=annotation, action=Action.APPROVE)
-    if last_submit is not None:
-        approvals = approvals.filter(id__gt=last_submit)
+    if round_start is not None:
+        approvals = approvals.filter(id__gt=round_start)
     return set(approvals.values_list("actor_id", flat=True))
 
 

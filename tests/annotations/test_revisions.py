@@ -40,7 +40,7 @@ def test_moderator_correction_creates_a_revision_and_reanchors_every_case(
     assert response.status_code == 200, response.json()
     assert response.json()["version"] == 2
     assert response.json()["reanchoring"] == {
-        "position": 0, "quote": 1, "fuzzy": 1, "orphaned": 1, "revision": 2,
+        "position": 1, "quote": 0, "fuzzy": 1, "orphaned": 1, "rechecked": 0, "revision": 2,
     }  # fmt: skip
     revision = ArticleRevision.objects.get(article=article, number=2)
     assert revision.text == new_text and revision.created_by == moderator

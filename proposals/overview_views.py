@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from annotator.lib import roles
+from annotator.lib import policy
 from proposals import scale, selectors, stats
 from proposals.models import Candidacy, Election, Proposal, Theme
 
@@ -67,7 +67,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agreement_stats(request: HttpRequest) -> HttpResponse:
-    overview = stats.agreement_overview()
+    overview = stats.agreement_overview(actor=request.user)
     return render(
         request,
         "proposals/stats.html",
@@ -76,7 +76,7 @@ def agreement_stats(request: HttpRequest) -> HttpResponse:
             "reliable": scale.ALPHA_RELIABLE,
             "tentative": scale.ALPHA_TENTATIVE,
             "to_discuss": selectors.to_discuss_list(actor=request.user)
-            if roles.is_reviewer(request.user)
+            if policy.can_publish_verdict(request.user)
             else None,
         },
     )

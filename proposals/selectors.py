@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from annotator.lib import roles
+from annotator.lib import policy
 from annotator.lib.errors import NotFoundError
 from annotator.lib.search import Folded, fold
 from proposals import scale
@@ -184,17 +184,13 @@ def live_proposal(proposal: Proposal) -> Proposal:
 # Ratings -----------------------------------------------------------------------------------
 
 
-def can_rate(actor: Any) -> bool:
-    return roles.has_role(actor, roles.FACT_CHECKER, roles.REVIEWER)
-
-
-def sees_all_ratings(actor: Any) -> bool:
-    return roles.is_reviewer(actor)
+can_rate = policy.can_rate
 
 
 @dataclass
 class RatingsView:
-    """Ratings of a proposal as the actor may see them: blind until they rated it."""
+    """Ratings of a proposal as the actor may see them (`policy`: blind until they rated it or
+    its verdict is published; moderators see all)."""
 
     visible: list[FeasibilityRating]
     count: int
@@ -203,15 +199,23 @@ class RatingsView:
 
 
 def ratings_for(*, actor: Any, proposal: Proposal) -> RatingsView:
-    """One query. Other raters' ratings are hidden (count only) until the actor has rated,
-    unless the actor is a reviewer or moderator."""
+    """Two queries at most. Other raters' ratings are hidden (count only) unless
+    `policy.sees_ratings_of` allows them."""
     ratings = list(
         FeasibilityRating.objects.filter(proposal=proposal)
         .select_related("rater")
         .order_by("created", "pk")
     )
     own = next((r for r in ratings if r.rater_id == getattr(actor, "pk", None)), None)
-    blind = not (sees_all_ratings(actor) or own is not None)
+    verdicts = getattr(proposal, "all_verdicts", None)  # prefetched by the detail selector
+    published = (
+        any(v.is_current for v in verdicts)
+        if verdicts is not None
+        else Verdict.objects.filter(proposal=proposal, is_current=True).exists()
+    )
+    blind = not policy.sees_ratings_of(
+        actor, has_rated=own is not None, verdict_published=published
+    )
     visible = ([own] if own else []) if blind else ratings
     return RatingsView(visible=visible, count=len(ratings), own=own, blind=blind)
 
@@ -245,25 +249,26 @@ def verdict_proposal(ratings: list[FeasibilityRating]) -> ProposedVerdict:
 def to_discuss_list(*, actor: Any) -> list[Proposal]:
     """Proposals with at least two ratings whose proposed verdict is "to discuss" and that have
     no current verdict (for reviewers). Two queries."""
+    visible = FeasibilityRating.objects.filter(policy.rating_visible_q(actor))
     proposals = list(
         proposal_list_for(actor=actor)
         .filter(**{"rating_count__gte": 2, "verdict_feasibility__isnull": True})
-        .prefetch_related("ratings")
+        .filter(
+            Exists(
+                visible.filter(proposal_id=OuterRef("pk")).exclude(
+                    rater_id=getattr(actor, "pk", None)
+                )
+            )
+        )
+        .prefetch_related(Prefetch("ratings", queryset=visible))
     )
     return [p for p in proposals if verdict_proposal(list(p.ratings.all())).status == "to_discuss"]
 
 
 def _visible_annotations(actor: Any) -> QuerySet[Any]:
     from annotator.annotations.models import Annotation
-    from annotator.articles.models import Article
-    from annotator.articles.selectors import article_visible_q
 
-    visible = Q(hidden_at__isnull=True, deleted_at__isnull=True) & (
-        ~Q(status=Annotation.Status.DRAFT) | Q(author_id=getattr(actor, "pk", None))
-    )
-    return Annotation.objects.filter(visible).filter(
-        article__in=Article.objects.filter(article_visible_q(actor)).values("pk")
-    )
+    return Annotation.objects.filter(policy.annotation_visible_q(actor))
 
 
 def visible_annotation_ids(*, actor: Any, ids: Iterable[int]) -> set[int]:

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from annotator.lib import policy
 from proposals import scale
 from proposals.agreement import AlphaResult, ordinal_alpha
 from proposals.models import Election, FeasibilityRating, Proposal, Theme
@@ -22,13 +23,17 @@ from proposals.models import Election, FeasibilityRating, Proposal, Theme
 
 def rating_rows(
     *,
+    actor: Any,
     election: int | None = None,
     theme: str | None = None,
     candidate: int | None = None,
     proposals: Iterable[int] = (),
 ) -> QuerySet[FeasibilityRating]:
-    """Ratings of live proposals matching the filters (all combined with AND)."""
-    queryset = FeasibilityRating.objects.filter(proposal__merged_into__isnull=True)
+    """Ratings of live proposals matching the filters (all combined with AND), among those the
+    actor may see (`policy.rating_visible_q`: blind rating holds in statistics too)."""
+    queryset = FeasibilityRating.objects.filter(
+        policy.rating_visible_q(actor), proposal__merged_into__isnull=True
+    )
     if election:
         queryset = queryset.filter(proposal__candidacy__election_id=election)
     if candidate:
@@ -64,10 +69,12 @@ def _alphas(rows: Sequence[Mapping[str, Any]]) -> dict[str, AlphaResult]:
     }
 
 
-def agreement(**filters: Any) -> dict[str, dict[str, object]]:
+def agreement(*, actor: Any, **filters: Any) -> dict[str, dict[str, object]]:
     """`{"feasibility": {"alpha", "level", "units", "pairable_values"}, "importance": {...}}`.
     One query."""
-    rows = list(rating_rows(**filters).values("proposal_id", "feasibility", "importance"))
+    rows = list(
+        rating_rows(actor=actor, **filters).values("proposal_id", "feasibility", "importance")
+    )
     return {name: result.as_dict() for name, result in _alphas(rows).items()}
 
 
@@ -95,11 +102,11 @@ class RaterPair:
     opposite: int  # proposals where they are two steps apart or more
 
 
-def agreement_overview() -> dict[str, Any]:
-    """Alpha overall, by election and by theme, and the rater pairs that disagree most.
-    Four queries."""
+def agreement_overview(*, actor: Any) -> dict[str, Any]:
+    """Alpha overall, by election and by theme, and the rater pairs that disagree most, from the
+    ratings the actor may see. Four queries."""
     rows = list(
-        FeasibilityRating.objects.filter(proposal__merged_into__isnull=True).values(
+        rating_rows(actor=actor).values(
             "proposal_id",
             "rater_id",
             "feasibility",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotator.annotations.models import Annotation
+from annotator.lib import policy
 from annotator.review import admin_actions
 from annotator.review.models import AnnotationEvent
 
@@ -116,9 +117,12 @@ class AnnotationAdmin(admin_actions.ModeratorAccessMixin, SimpleHistoryAdmin):
     history_list_display = ["status", "is_locked", "hidden_at"]
 
     def get_queryset(self, request: Any) -> Any:
+        """What `policy` lets this moderator see: hidden and deleted annotations included (they
+        restore them here), other people's drafts never."""
         return (
             super()
             .get_queryset(request)
+            .filter(policy.annotation_visible_q(request.user, include_moderated=True))
             .select_related("author", "article")
             .prefetch_related("proposals__candidacy__candidate")
             .annotate(open_flag_count=Count("flags", filter=Q(flags__status="open"), distinct=True))

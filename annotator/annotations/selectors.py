@@ -1,37 +1,27 @@
 """Reads on annotations, scoped to what the actor may see.
 
-Visibility: drafts only to their author; hidden (hidden_at) and deleted (deleted_at) annotations
-to nobody; everything else to any signed-in user who may see the article.
+Visibility is decided by `annotator.lib.policy.annotation_visible_q` (re-exported here).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
-from annotator.articles.selectors import article_visible_q
 from annotator.lib.errors import NotFoundError
-from annotator.lib.roles import is_moderator
+from annotator.lib.policy import annotation_visible_q
 from proposals.models import Proposal
 
-
-def annotation_visible_q(actor: Any, *, include_moderated: bool = False) -> Q:
-    """Annotations of articles the actor may see; drafts only to their author; hidden and deleted
-    ones to nobody, except to moderators when `include_moderated` (review and admin pages, where
-    they restore them)."""
-    if not getattr(actor, "is_authenticated", False):
-        return Q(pk__in=[])
-    visible_articles = Article.objects.filter(article_visible_q(actor)).values("pk")
-    visible = Q(article__in=visible_articles) & (
-        ~Q(status=Annotation.Status.DRAFT) | Q(author=actor)
-    )
-    if include_moderated and is_moderator(actor):
-        return visible
-    return visible & Q(hidden_at__isnull=True, deleted_at__isnull=True)
+__all__ = [
+    "annotation_get_for",
+    "annotation_list_for",
+    "annotation_list_for_article",
+    "annotation_visible_q",
+]
 
 
 def _with_relations(

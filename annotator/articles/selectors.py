@@ -1,24 +1,14 @@
-"""Reads on articles, scoped to what the actor may see."""
+"""Reads on articles, scoped to what the actor may see (`annotator.lib.policy`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from annotator.articles.models import Article
-from annotator.lib.roles import is_moderator
+from annotator.lib.policy import article_visible_q
 from proposals.models import Candidacy
-
-
-def article_visible_q(actor: Any) -> Q:
-    """Published and archived articles for everyone; drafts for moderators and their importer."""
-    if is_moderator(actor):
-        return Q()
-    visible = Q(status__in=[Article.Status.PUBLISHED, Article.Status.ARCHIVED])
-    if getattr(actor, "is_authenticated", False):
-        visible |= Q(status=Article.Status.DRAFT, imported_by=actor)
-    return visible
 
 
 def article_list_for(*, actor: Any) -> QuerySet[Article]:

@@ -12,9 +12,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from annotator.annotations.models import Annotation
-from annotator.articles.models import Article
-from annotator.articles.selectors import article_visible_q
 from annotator.exports.feasibility import feasibility_label, feasibility_rank
+from annotator.lib import policy
 from proposals.models import Proposal, Verdict
 
 ProposalLink = Annotation.proposals.through
@@ -38,15 +37,14 @@ def _proposal_filter_q(filters: dict[str, Any], prefix: str = "") -> Q:
 
 
 def annotations_for(*, filters: dict[str, Any], requester: Any) -> QuerySet[Annotation]:
-    """Visible annotations matching the filters: approved ones unless `verified_only` is false;
-    hidden and deleted ones never; only on articles the requester may see."""
+    """Exportable annotations matching the filters (`policy.annotation_exportable_q`: approved
+    ones unless `verified_only` is false; drafts, hidden and deleted ones never; only on articles
+    the requester may see)."""
     queryset = Annotation.objects.filter(
-        hidden_at__isnull=True,
-        deleted_at__isnull=True,
-        article_id__in=Article.objects.filter(article_visible_q(requester)).values("pk"),
+        policy.annotation_exportable_q(
+            requester=requester, verified_only=filters.get("verified_only", True)
+        )
     )
-    if filters.get("verified_only", True):
-        queryset = queryset.filter(status=Annotation.Status.APPROVED)
     if filters.get("article"):
         queryset = queryset.filter(article_id=filters["article"])
     if filters.get("date_from"):

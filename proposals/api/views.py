@@ -139,7 +139,8 @@ class ProposalMergeApi(APIView):
 
 
 class ProposalRatingsApi(APIView):
-    """GET: ratings as visible to the caller (blind until they rated, unless reviewer).
+    """GET: ratings as visible to the caller (`annotator.lib.policy`: blind until they rated it
+    or its verdict is published; moderators see all).
     POST: create or update the caller's own rating (`version` required to update)."""
 
     @extend_schema(responses=RatingListOutputSerializer)
@@ -231,4 +232,4 @@ class AgreementApi(APIView):
         data.is_valid(raise_exception=True)
         filters = dict(data.validated_data)
         filters["proposals"] = filters.pop("proposal", [])
-        return Response(stats.agreement(**filters))
+        return Response(stats.agreement(actor=request.user, **filters))

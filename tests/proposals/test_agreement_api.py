@@ -46,7 +46,7 @@ def reference(matrix):  # type: ignore[no-untyped-def]
 
 
 def test_agreement_matches_the_package_with_verdicts_outside_the_order_as_missing(
-    raters, fact_checker
+    raters, moderator
 ):
     proposals = [ProposalFactory() for _ in range(5)]
     matrix = [
@@ -60,7 +60,7 @@ def test_agreement_matches_the_package_with_verdicts_outside_the_order_as_missin
         ["high", "medium", "medium", "low", "low"],
     ]
     rate_matrix(proposals, raters, matrix, importance)
-    body = client_for(fact_checker).get("/api/stats/agreement/").json()
+    body = client_for(moderator).get("/api/stats/agreement/").json()
     assert body["feasibility"]["level"] == "ordinal"
     assert body["feasibility"]["alpha"] == pytest.approx(reference(matrix), abs=1e-9)
     assert body["feasibility"]["units"] == 4  # the last proposal has one ordinal value only
@@ -79,10 +79,10 @@ def test_agreement_matches_the_package_with_verdicts_outside_the_order_as_missin
     assert body["importance"]["alpha"] == pytest.approx(expected_importance, abs=1e-9)
 
 
-def test_agreement_of_a_single_rater_is_null(fact_checker):
+def test_agreement_of_a_single_rater_is_null(fact_checker, moderator):
     RatingFactory(proposal=ProposalFactory(), rater=fact_checker)
     RatingFactory(proposal=ProposalFactory(), rater=fact_checker, feasibility="feasible")
-    body = client_for(fact_checker).get("/api/stats/agreement/").json()
+    body = client_for(moderator).get("/api/stats/agreement/").json()
     assert body["feasibility"] == {
         "alpha": None,
         "level": "ordinal",
@@ -92,12 +92,12 @@ def test_agreement_of_a_single_rater_is_null(fact_checker):
     assert body["importance"]["alpha"] is None
 
 
-def test_agreement_with_no_rating_at_all_is_null(fact_checker):
-    body = client_for(fact_checker).get("/api/stats/agreement/").json()
+def test_agreement_with_no_rating_at_all_is_null(fact_checker, moderator):
+    body = client_for(moderator).get("/api/stats/agreement/").json()
     assert body["feasibility"]["alpha"] is None and body["importance"]["alpha"] is None
 
 
-def test_agreement_filters_by_election_theme_candidate_and_proposals(raters, fact_checker):
+def test_agreement_filters_by_election_theme_candidate_and_proposals(raters, moderator):
     e1, e2 = ElectionFactory(), ElectionFactory()
     c1 = CandidacyFactory(election=e1)
     agreeing = [ProposalFactory(candidacy=c1, primary_theme=theme("CYBER")) for _ in range(3)]
@@ -108,7 +108,7 @@ def test_agreement_filters_by_election_theme_candidate_and_proposals(raters, fac
         raters[:2],
         [["feasible", "not_feasible", "conditional"], ["not_feasible", "feasible", "feasible"]],
     )
-    client = client_for(fact_checker)
+    client = client_for(moderator)
 
     def alpha(query: str) -> float | None:
         return client.get(f"/api/stats/agreement/?{query}").json()["feasibility"]["alpha"]

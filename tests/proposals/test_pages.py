@@ -182,6 +182,9 @@ def test_reviewer_publishes_from_the_page_and_the_comparison_shows_it(
     RatingFactory(proposal=proposal, rater=fact_checker2, feasibility="hardly_feasible")
     client = logged_in(reviewer)
     html = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'data-testid="proposed-verdict"' not in html  # blind until the reviewer rates
+    RatingFactory(proposal=proposal, rater=reviewer, feasibility="hardly_feasible")
+    html = client.get(proposal.get_absolute_url()).content.decode()
     assert 'data-testid="proposed-verdict"' in html
     response = client.post(
         f"{proposal.get_absolute_url()}verdict/", {"summary": "Obstacle européen majeur."}
@@ -245,11 +248,11 @@ def test_a_user_without_role_cannot_open_the_creation_form(logged_in, outsider):
     assert logged_in(outsider).get("/proposals/new/").status_code == 403
 
 
-def test_compare_and_stats_pages_render(logged_in, reviewer, fact_checker, fact_checker2):
+def test_compare_and_stats_pages_render(logged_in, moderator, fact_checker, fact_checker2):
     proposal = ProposalFactory()
     RatingFactory(proposal=proposal, rater=fact_checker, feasibility="not_feasible")
     RatingFactory(proposal=proposal, rater=fact_checker2, feasibility="feasible")
-    client = logged_in(reviewer)
+    client = logged_in(moderator)
     assert client.get("/compare/").status_code == 200
     html = client.get("/stats/").content.decode()
     assert "fc · fc2" in html and proposal.title in html  # the pair, and the to-discuss list

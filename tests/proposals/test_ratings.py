@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from annotator.annotations.models import Annotation
 from proposals.models import FeasibilityRating
 from tests.factories import AnnotationFactory, ProposalFactory, UserFactory
-from tests.factories.proposals import RatingFactory, rating_payload
+from tests.factories.proposals import RatingFactory, VerdictFactory, rating_payload
 from tests.utils import client_for
 
 pytestmark = pytest.mark.django_db
@@ -192,11 +192,23 @@ def test_after_rating_a_rater_sees_every_rating(fact_checker, fact_checker2, pro
     assert {r["rater"] for r in body["results"]} == {"fc", "fc2"}
 
 
-@pytest.mark.parametrize("role", ["reviewer", "moderator"])
-def test_reviewers_and_moderators_see_every_rating_without_rating(role, fact_checker, proposal):
+def test_moderators_see_every_rating_without_rating(fact_checker, proposal):
     RatingFactory(proposal=proposal, rater=fact_checker)
-    body = client_for(UserFactory(role=role)).get(f"/api/proposals/{proposal.pk}/ratings/").json()
+    body = client_for(UserFactory(role="moderator")).get(
+        f"/api/proposals/{proposal.pk}/ratings/"
+    ).json()
     assert body["count"] == 1 and not body["blind"] and len(body["results"]) == 1
+
+
+def test_a_reviewer_is_a_rater_too_and_stays_blind_until_rating_or_the_verdict(
+    fact_checker, reviewer, proposal
+):
+    RatingFactory(proposal=proposal, rater=fact_checker)
+    body = client_for(reviewer).get(f"/api/proposals/{proposal.pk}/ratings/").json()
+    assert body["count"] == 1 and body["blind"] and body["results"] == []
+    VerdictFactory(proposal=proposal)
+    body = client_for(reviewer).get(f"/api/proposals/{proposal.pk}/ratings/").json()
+    assert not body["blind"] and len(body["results"]) == 1
 
 
 def test_a_user_without_a_role_sees_only_the_count(outsider, fact_checker, proposal):

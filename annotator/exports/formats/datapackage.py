@@ -28,6 +28,7 @@ from annotator.exports.formats.jsonl import JsonLinesFormatter
 from annotator.exports.readme import package_readme
 from annotator.exports.source import chunk_size
 from annotator.exports.streaming import CSV, copy_rows, crlf_rows, utc_seconds_sql
+from annotator.lib import policy
 from proposals.models import FeasibilityRating, Proposal, Verdict
 
 SEP = "|"
@@ -220,6 +221,8 @@ class DataPackageFormatter(JsonLinesFormatter):
                 **self.context.manifest,
                 "counts": counts,
                 "agreement": {"krippendorff_alpha_ordinal": alpha},
+                # Blind rating: the ratings the requester may see, and the rule that chose them.
+                "ratings_rule": policy.ratings_rule(self.context.requester),
                 "files": {r["path"]: r["hash"] for r in resources},
             }
             descriptor = {
@@ -294,9 +297,10 @@ class DataPackageFormatter(JsonLinesFormatter):
     def _ratings_rows(self) -> Iterator[tuple[int, bytes]]:
         for ids in _id_chunks(self.proposal_ids):
             rows = []
-            for rating in FeasibilityRating.objects.filter(proposal_id__in=ids).order_by(
-                "proposal_id", "rater_id"
-            ):
+            visible = FeasibilityRating.objects.filter(
+                policy.rating_visible_q(self.context.requester), proposal_id__in=ids
+            )
+            for rating in visible.order_by("proposal_id", "rater_id"):
                 self.ratings.append((rating.proposal_id, rating.rater_id, rating.feasibility))
                 rows.append(
                     [

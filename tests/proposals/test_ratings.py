@@ -194,9 +194,11 @@ def test_after_rating_a_rater_sees_every_rating(fact_checker, fact_checker2, pro
 
 def test_moderators_see_every_rating_without_rating(fact_checker, proposal):
     RatingFactory(proposal=proposal, rater=fact_checker)
-    body = client_for(UserFactory(role="moderator")).get(
-        f"/api/proposals/{proposal.pk}/ratings/"
-    ).json()
+    body = (
+        client_for(UserFactory(role="moderator"))
+        .get(f"/api/proposals/{proposal.pk}/ratings/")
+        .json()
+    )
     assert body["count"] == 1 and not body["blind"] and len(body["results"]) == 1
 
 

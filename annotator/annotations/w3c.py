@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from annotator.annotations.models import Annotation
+from annotator.annotations.read_model import annotation_record, row_of
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 JSONLD_MEDIA_TYPE = "application/ld+json"
@@ -39,39 +40,44 @@ def annotation_to_w3c(
     proposals: Iterable[Any] | None = None,
     include_context: bool = True,
 ) -> dict[str, Any]:
-    """The annotation as a W3C `Annotation`. `proposals` defaults to `annotation.proposals.all()`
+    """The annotation as a W3C `Annotation`, its fields taken from the one read model
+    (`annotator.annotations.read_model`). `proposals` defaults to `annotation.proposals.all()`
     (prefetch it when rendering many). Pure: no query beyond what the caller prefetched."""
     linked = list(annotation.proposals.all() if proposals is None else proposals)
+    record = annotation_record(
+        row_of(annotation), [(p.pk, p.slug, p.title) for p in linked], labels={}
+    )
+    quote, position = record["quote"], record["position"]
     bodies: list[dict[str, Any]] = []
-    if annotation.comment:
+    if record["comment"]:
         bodies.append(
             {
                 "type": "TextualBody",
-                "value": annotation.comment,
+                "value": record["comment"],
                 "format": "text/markdown",
                 "language": annotation.article.language or "fr",
                 "purpose": "commenting",
             }
         )
     bodies += [
-        {"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in annotation.tags
+        {"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in record["tags"]
     ]
     bodies += [
         {
             "type": "SpecificResource",
-            "source": absolute_url(base_url, proposal.get_absolute_url()),
+            "source": absolute_url(base_url, link["url"]),
             "purpose": "linking",
         }
-        for proposal in linked
+        for link in record["proposal_links"]
     ]
     document: dict[str, Any] = {}
     if include_context:
         document["@context"] = W3C_CONTEXT
     document.update(
         {
-            "id": absolute_url(base_url, f"/api/annotations/{annotation.pk}/"),
+            "id": absolute_url(base_url, f"/api/annotations/{record['id']}/"),
             "type": "Annotation",
-            "motivation": "commenting" if annotation.comment else "highlighting",
+            "motivation": "commenting" if record["comment"] else "highlighting",
             "created": annotation.created.isoformat(),
             "modified": annotation.modified.isoformat(),
             "creator": creator_to_w3c(annotation.author, base_url),
@@ -81,14 +87,14 @@ def annotation_to_w3c(
                 "selector": [
                     {
                         "type": "TextQuoteSelector",
-                        "exact": annotation.exact,
-                        "prefix": annotation.prefix,
-                        "suffix": annotation.suffix,
+                        "exact": quote["exact"],
+                        "prefix": quote["prefix"],
+                        "suffix": quote["suffix"],
                     },
                     {
                         "type": "TextPositionSelector",
-                        "start": annotation.start,
-                        "end": annotation.end,
+                        "start": position["start"],
+                        "end": position["end"],
                     },
                 ],
             },

@@ -4,6 +4,7 @@
     changes_requested ──submit──▶ submitted ──request_changes──▶ changes_requested
                                   submitted ──reject──▶ rejected
     approved ──edit of quote, comment or links──▶ submitted
+    approved ──text revision changed its passage (recheck)──▶ submitted
     (orphaned comes from re-anchoring, outside the review workflow)
 
 Services (`annotator.review.services`) read this table and nothing else to decide a transition;

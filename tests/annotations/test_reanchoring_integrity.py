@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from django.test import Client
+
 from annotator.annotations.models import Annotation
 from annotator.review.models import AnnotationEvent, Notification
 from annotator.review.services import annotation_review
@@ -95,6 +97,10 @@ def test_a_typo_fixed_inside_a_long_approved_passage_is_mapped_exactly_and_sent_
     )
     assert notified == {fact_checker.username, reviewer.username, reviewer2.username}
     assert annotation.history.filter(history_change_reason="reanchor").count() == 1
+    page = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    page.force_login(reviewer)
+    html = page.get(f"/annotations/{annotation.pk}/").content.decode()
+    assert 'data-testid="event-quotes"' in html and "Passage avant la révision" in html
 
     # A new round: the earlier approvals do not count again, two new ones are needed.
     annotation_review(actor=reviewer, annotation_id=annotation.pk, decision="approve")

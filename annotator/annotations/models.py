@@ -106,3 +106,23 @@ class Annotation(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.hidden_at is None and self.deleted_at is None
+
+
+class IdempotencyKey(models.Model):
+    """A client's `Idempotency-Key` for a create: retrying the same request returns the same
+    annotation instead of a second one. One row per user and key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the request's fields: the same key with another body is refused.
+    request_sha256 = models.CharField(max_length=64)
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"

@@ -158,7 +158,7 @@ def _insert_events(events: list[AnnotationEvent], now: Any) -> None:
     if not events:
         return
     quote = connection.ops.quote_name
-    columns = {
+    columns: dict[str, tuple[str, list[Any]]] = {
         "annotation_id": ("bigint", [e.annotation_id for e in events]),
         "actor_id": ("integer", [e.actor_id for e in events]),
         "action": ("text", [e.action for e in events]),
@@ -214,7 +214,7 @@ def _save_anchors(
         )
     if not annotations:
         return
-    columns = {
+    columns: dict[str, tuple[str, list[Any]]] = {
         "id": ("bigint", [a.pk for a in annotations]),
         # NULL where the quote did not change: most passages only move, and resending a
         # thousand quotes of up to 5,000 characters would dominate the revision's time.

@@ -5,15 +5,19 @@ Every write is recorded as an `AnnotationEvent` (who, action, from state, to sta
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from annotator.annotations.models import MAX_PASSAGE_LENGTH, Annotation
-from annotator.articles.models import Article
+from annotator.annotations.models import MAX_PASSAGE_LENGTH, Annotation, IdempotencyKey
+from annotator.articles.models import Article, ArticleRevision
 from annotator.articles.selectors import article_visible_q
 from annotator.lib.errors import (
     ConflictError,
@@ -42,6 +46,20 @@ def _invalid(field: str, message: str) -> InvalidInputError:
 def validate_passage(text: str, quote: Mapping[str, Any], position: Mapping[str, Any]) -> dict:
     """Check the selectors against `text`; return the model fields (exact, prefix, suffix, start,
     end). Raises InvalidInputError naming what is wrong. Offsets are code points."""
+    exact, start, end = selector_shape(quote, position)
+    return passage_fields(
+        exact,
+        start,
+        end,
+        length=len(text),
+        found=text[start:end],
+        prefix=text[max(0, start - CONTEXT_LENGTH) : start],
+        suffix=text[end : end + CONTEXT_LENGTH],
+    )
+
+
+def selector_shape(quote: Mapping[str, Any], position: Mapping[str, Any]) -> tuple[str, int, int]:
+    """The selectors' own checks, before any text is read: types, order, length."""
     if not isinstance(quote, Mapping):
         raise _invalid("quote", _("quote must be an object with exact, prefix and suffix."))
     if not isinstance(position, Mapping):
@@ -52,12 +70,8 @@ def validate_passage(text: str, quote: Mapping[str, Any], position: Mapping[str,
     start, end = position.get("start"), position.get("end")
     if type(start) is not int or type(end) is not int:
         raise _invalid("position", _("position.start and position.end must be integers."))
-    if start < 0 or end > len(text):
-        raise _invalid(
-            "position",
-            _("Offsets %(start)d-%(end)d are out of range: the text has %(length)d characters.")
-            % {"start": start, "end": end, "length": len(text)},
-        )
+    if start < 0:
+        raise _out_of_range(start, end, None)
     if end < start:
         raise _invalid(
             "position",
@@ -66,25 +80,43 @@ def validate_passage(text: str, quote: Mapping[str, Any], position: Mapping[str,
         )
     if end == start:
         raise _invalid("position", _("The selection is empty: start equals end."))
+    return exact, start, end
+
+
+def _out_of_range(start: int, end: int, length: int | None) -> InvalidInputError:
+    if length is None:
+        return _invalid(
+            "position",
+            _("Offsets %(start)d-%(end)d are out of range: offsets cannot be negative.")
+            % {"start": start, "end": end},
+        )
+    return _invalid(
+        "position",
+        _("Offsets %(start)d-%(end)d are out of range: the text has %(length)d characters.")
+        % {"start": start, "end": end, "length": length},
+    )
+
+
+def passage_fields(
+    exact: str, start: int, end: int, *, length: int, found: str, prefix: str, suffix: str
+) -> dict[str, Any]:
+    """The model fields of a checked selector, given the text's length and its slices at the
+    selector (read in Python or by PostgreSQL: both count code points)."""
+    if end > length:
+        raise _out_of_range(start, end, length)
     if end - start > MAX_PASSAGE_LENGTH:
         raise _invalid(
             "position",
             _("The passage is %(length)d characters long; the maximum is %(max)d.")
             % {"length": end - start, "max": MAX_PASSAGE_LENGTH},
         )
-    if text[start:end] != exact:
+    if found != exact:
         raise _invalid(
             "quote",
             _("quote.exact differs from the text at offsets %(start)d-%(end)d (code points).")
             % {"start": start, "end": end},
         )
-    return {
-        "exact": exact,
-        "prefix": text[max(0, start - CONTEXT_LENGTH) : start],
-        "suffix": text[end : end + CONTEXT_LENGTH],
-        "start": start,
-        "end": end,
-    }
+    return {"exact": exact, "prefix": prefix, "suffix": suffix, "start": start, "end": end}
 
 
 def _clean_tags(tags: Iterable[Any]) -> list[str]:
@@ -121,7 +153,10 @@ def _proposals(ids: Iterable[Any]) -> list[Proposal]:
             raise _invalid("proposals", _("proposals must be a list of ids."))
         if raw not in wanted:
             wanted.append(raw)
-    found = {p.pk: p for p in Proposal.objects.filter(pk__in=wanted).only("id", "merged_into")}
+    found = {
+        p.pk: p
+        for p in Proposal.objects.filter(pk__in=wanted).only("id", "slug", "title", "merged_into")
+    }
     missing = [pk for pk in wanted if pk not in found]
     if missing:
         raise _invalid(
@@ -131,18 +166,50 @@ def _proposals(ids: Iterable[Any]) -> list[Proposal]:
     return [found[pk] for pk in wanted]
 
 
-def _article_for_annotating(actor: Any, article: Any) -> Article:
+def _article_for_annotating(
+    actor: Any, article: Any, quote: Mapping[str, Any], position: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The article (id, status, latest revision) and the checked passage fields, in one query:
+    PostgreSQL cuts the passage and its context out of the text (`substr` counts code points, as
+    the selectors do), so a 200 kB text is not shipped to Python to check 30 characters."""
     article_id = article.pk if isinstance(article, Article) else article
     if type(article_id) is not int:
         raise _invalid("article", _("article must be an article id."))
-    found = Article.objects.filter(article_visible_q(actor), pk=article_id).first()
+    exact, start, end = selector_shape(quote, position)
+    latest = ArticleRevision.objects.filter(article_id=OuterRef("pk")).order_by("-number")
+    found: Any = (
+        Article.objects.filter(article_visible_q(actor), pk=article_id)
+        .annotate(
+            text_length=Length("text"),
+            # At most one character more than a passage may hold: enough to refuse it.
+            found=Substr("text", start + 1, min(end - start, MAX_PASSAGE_LENGTH + 1)),
+            before=Substr(
+                "text", max(0, start - CONTEXT_LENGTH) + 1, start - max(0, start - CONTEXT_LENGTH)
+            )
+            if start
+            else Value(""),
+            after=Substr("text", end + 1, CONTEXT_LENGTH),
+            latest_revision=Subquery(latest.values("pk")[:1]),
+        )
+        .values("id", "status", "text_length", "found", "before", "after", "latest_revision")
+        .first()
+    )
     if found is None:
         raise _invalid("article", _("Unknown article: %(id)s.") % {"id": article_id})
-    if found.status == Article.Status.ARCHIVED:
+    if found["status"] == Article.Status.ARCHIVED:
         raise ConflictError(_("This source is archived: archived sources are read-only."))
-    if found.status != Article.Status.PUBLISHED:
+    if found["status"] != Article.Status.PUBLISHED:
         raise ConflictError(_("This source is not published yet: it cannot be annotated."))
-    return found
+    fields = passage_fields(
+        exact,
+        start,
+        end,
+        length=found["text_length"],
+        found=found["found"],
+        prefix=found["before"],
+        suffix=found["after"],
+    )
+    return found, fields
 
 
 def _record(
@@ -166,17 +233,16 @@ def annotation_create(
     """A new draft annotation by `actor` on a published article they may see.
 
     Permission: fact-checkers, reviewers and moderators. The selectors are checked against the
-    article's current text (the latest revision). Records a `create` event.
+    article's current text (the latest revision). Records a `create` event. The annotation comes
+    back with its author, editor and proposals loaded (rendering it needs no query).
     """
     if not is_fact_checker(actor):
         raise PermissionDeniedError(_("Only fact-checkers, reviewers and moderators annotate."))
     with transaction.atomic():
-        target = _article_for_annotating(actor, article)
-        fields = validate_passage(target.text, quote, position)
-        revision = target.revisions.only("id").latest("number")
+        target, fields = _article_for_annotating(actor, article, quote, position)
         annotation = Annotation.objects.create(
-            article=target,
-            revision=revision,
+            article_id=target["id"],
+            revision_id=target["latest_revision"],
             author=actor,
             modified_by=actor,
             comment=(cleaned_comment := _clean_comment(comment)),
@@ -189,7 +255,53 @@ def annotation_create(
         if linked:
             annotation.proposals.set(linked)
         _record(annotation, actor, AnnotationEvent.Action.CREATE, "", annotation.status)
+    linked.sort(key=lambda p: p.title)  # the selectors' order
+    prefetched = Proposal.objects.filter(pk__in=[p.pk for p in linked])
+    prefetched._result_cache = linked  # type: ignore[attr-defined]
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]
+    annotation._prefetched_objects_cache = {"proposals": prefetched}  # type: ignore[attr-defined]
     return annotation
+
+
+def annotation_create_idempotent(
+    *, actor: Any, idempotency_key: str, **fields: Any
+) -> tuple[Annotation, bool]:
+    """`annotation_create` that a client may retry safely: the first request with a key creates
+    the annotation and records the key (one row, unique per user and key, in the same
+    transaction); a retry with the same key and the same body returns that annotation
+    (`created` False); the same key with another body is a 409. Concurrent retries wait on the
+    unique index, so exactly one creates."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 255 or not key.isprintable():
+        raise _invalid(
+            "Idempotency-Key",
+            _("The Idempotency-Key header must be 1 to 255 printable characters."),
+        )
+    digest = hashlib.sha256(
+        json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False).encode()
+    ).hexdigest()
+    stored = IdempotencyKey.objects.filter(user=actor, key=key).first()
+    if stored is None:
+        with transaction.atomic():
+            annotation = annotation_create(actor=actor, **fields)
+            table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (user_id, key, request_sha256, annotation_id, created) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s, now()) ON CONFLICT (user_id, key) DO NOTHING "
+                    "RETURNING id",
+                    [actor.pk, key, digest, annotation.pk],
+                )
+                if cursor.fetchone() is not None:
+                    return annotation, True
+            # A concurrent request with the same key committed first: undo ours, answer theirs.
+            transaction.set_rollback(True)
+        stored = IdempotencyKey.objects.get(user=actor, key=key)
+    if stored.request_sha256 != digest:
+        raise ConflictError(_("This Idempotency-Key was already used for a different annotation."))
+    from annotator.annotations.selectors import annotation_get_for
+
+    return annotation_get_for(actor=actor, annotation_id=stored.annotation_id), False
 
 
 def _locked_for_write(actor: Any, annotation_id: Any) -> Annotation:

@@ -77,6 +77,12 @@ def _with_current_state(request: Request, exc: StaleVersionError, annotation_id:
     exc.extra["current"] = AnnotationOutputSerializer(current).data
 
 
+class AnnotationPagination(Pagination):
+    """An article's annotations in one call: programmes carry a hundred or more."""
+
+    page_size = 200
+
+
 class AnnotationListApi(APIView):
     """GET: visible annotations (filters article, author, status, proposal, tag). POST: create."""
 
@@ -103,7 +109,7 @@ class AnnotationListApi(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         queryset = filterset.qs
-        paginator = Pagination()
+        paginator = AnnotationPagination()
         if not _wants_jsonld(request):
             # The hot path (the reader, API clients): plain rows, two queries, no instances.
             rows: list[dict[str, Any]] = (
@@ -136,15 +142,38 @@ class AnnotationListApi(APIView):
         )
 
     @extend_schema(
-        request=AnnotationCreateInputSerializer, responses={201: AnnotationOutputSerializer}
+        request=AnnotationCreateInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                description="Retry safely: a request repeated with the same key and body returns "
+                "the annotation the first one created (200, `Idempotent-Replayed: true`) instead "
+                "of a second one; the same key with another body is a 409.",
+            )
+        ],
+        responses={201: AnnotationOutputSerializer, 200: AnnotationOutputSerializer},
     )
     def post(self, request: Request) -> Response:
         serializer = AnnotationCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = services.annotation_create(actor=request.user, **serializer.validated_data)
-        annotation = annotation_get_for(actor=request.user, annotation_id=created.pk)
-        response = _render(request, annotation, status=status.HTTP_201_CREATED)
+        key = request.headers.get("Idempotency-Key")
+        created = True
+        if key is None:
+            annotation = services.annotation_create(actor=request.user, **serializer.validated_data)
+        else:
+            annotation, created = services.annotation_create_idempotent(
+                actor=request.user, idempotency_key=key, **serializer.validated_data
+            )
+        if _wants_jsonld(request):
+            annotation = annotation_get_for(actor=request.user, annotation_id=annotation.pk)
+        response = _render(
+            request, annotation, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
         response["Location"] = f"/api/annotations/{annotation.pk}/"
+        if not created:
+            response["Idempotent-Replayed"] = "true"
         return response
 
 

@@ -1,0 +1,88 @@
+"""Admin plumbing: change forms whose saves go through services, with the services' refusals
+shown as form errors.
+
+The admin saves in `save_model`, after the form was validated, inside the transaction that
+`ModelAdmin.changeform_view` opens. A service that refuses there (stale version, duplicate text,
+forbidden transition) raises `DomainError`; `save_model` re-raises it as `ServiceRefused`, the
+transaction rolls back (nothing is saved, no log entry), and the view shows the same bound form
+again with the refusal attached to the field it names, or above the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+
+from annotator.lib.errors import DomainError
+
+_REFUSAL = "_admin_service_refusal"
+
+
+class ServiceRefused(Exception):
+    """A service refused the admin's change: `message` above the form, `fields` on fields."""
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+    @classmethod
+    def from_error(
+        cls, error: DomainError, *, message: str | None = None, rename: dict[str, str] | None = None
+    ) -> ServiceRefused:
+        """The service's error; `rename` maps a service field name to the form's."""
+        rename = rename or {}
+        fields = {rename.get(name, name): list(msgs) for name, msgs in error.fields.items()}
+        return cls(message or error.detail, fields=fields)
+
+
+class ServiceFormAdminMixin:
+    """For a ModelAdmin whose `save_model`/`save_related` call services and raise
+    `ServiceRefused` when one refuses."""
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        view = super().changeform_view  # type: ignore[misc]
+        try:
+            return view(request, object_id, form_url, extra_context)  # type: ignore[no-any-return]
+        except ServiceRefused as refused:
+            # The admin's transaction was rolled back; validate the same POST again, this time
+            # with the refusal as a form error, so the page answers 200 with the form and why.
+            setattr(request, _REFUSAL, refused)
+            return view(request, object_id, form_url, extra_context)  # type: ignore[no-any-return]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form_class: type[forms.ModelForm] = super().get_form(  # type: ignore[misc]
+            request, obj, change, **kwargs
+        )
+        refused: ServiceRefused | None = getattr(request, _REFUSAL, None)
+        if refused is None:
+            return form_class
+
+        class RefusedForm(form_class):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                cleaned: dict[str, Any] = super().clean()
+                placed = False
+                for name, messages in refused.fields.items():
+                    if name in self.fields:
+                        for message in messages:
+                            self.add_error(name, message)
+                        placed = True
+                if refused.message and (not placed or refused.message not in _flat(refused)):
+                    self.add_error(None, refused.message)
+                return cleaned
+
+        return RefusedForm
+
+
+def _flat(refused: ServiceRefused) -> list[str]:
+    return [m for messages in refused.fields.values() for m in messages]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from annotator.lib.admin import ServiceFormAdminMixin, ServiceRefused
+from annotator.lib.admin import ServiceFormAdminMixin, ServiceRefused, VersionedAdminForm
 from annotator.lib.errors import DomainError, StaleVersionError
 from proposals import services
 from proposals.models import (
@@ -73,9 +73,30 @@ class RatingInline(admin.TabularInline):
     show_change_link = True
 
 
-class ProposalAdminForm(forms.ModelForm):
-    # The version the moderator loaded: a save based on an older one is refused.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class HistoryWithoutRevertAdmin(SimpleHistoryAdmin):
+    """History pages to read only: a revert would write an old row back outside the services
+    (no version check, no version bump, the version number itself rolled back)."""
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST":
+            self.message_user(
+                request, gettext("History is read-only: edit the current record."), messages.ERROR
+            )
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_history", object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ProposalAdminForm(VersionedAdminForm):
     merge_into = forms.IntegerField(
         label=_("Merge into proposal (id)"),
         required=False,
@@ -86,19 +107,13 @@ class ProposalAdminForm(forms.ModelForm):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
-            self.fields["loaded_version"].required = True
-
     class Meta:
         model = Proposal
         fields = ["candidacy", "primary_theme", "secondary_themes", "title", "statement"]
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ServiceFormAdminMixin, SimpleHistoryAdmin):
+class ProposalAdmin(ServiceFormAdminMixin, HistoryWithoutRevertAdmin):
     """Creating, editing and merging go through `proposal_create`, `proposal_update` (version
     checked and bumped) and `proposal_merge`. A proposal with ratings or verdicts is never
     deleted (PROTECT): the admin refuses and points to the merge."""
@@ -258,7 +273,7 @@ def conflict_message(proposal_id: int) -> str:
 
 
 @admin.register(FeasibilityRating)
-class FeasibilityRatingAdmin(SimpleHistoryAdmin):
+class FeasibilityRatingAdmin(HistoryWithoutRevertAdmin):
     list_display = [
         "proposal",
         "rater",
@@ -276,7 +291,7 @@ class FeasibilityRatingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(HistoryWithoutRevertAdmin):
     list_display = [
         "proposal",
         "feasibility",

@@ -20,11 +20,11 @@ from annotator.articles.lifecycle import article_archive, article_publish
 from annotator.articles.metadata_services import METADATA_FIELDS, article_update_metadata
 from annotator.articles.models import Article, ArticleRevision
 from annotator.articles.services import article_import, article_revise_text
-from annotator.lib.admin import ServiceFormAdminMixin, ServiceRefused
+from annotator.lib.admin import ServiceFormAdminMixin, ServiceRefused, VersionedAdminForm
 from annotator.lib.errors import DomainError, DuplicateError, StaleVersionError
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(VersionedAdminForm):
     # Stored byte for byte: no stripping, offsets of annotations refer to this exact text.
     text = forms.CharField(label=_("text"), strip=False, widget=forms.Textarea(attrs={"rows": 30}))
     revision_note = forms.CharField(
@@ -34,14 +34,6 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=_("Why the text changes (kept with the revision)."),
     )
     url = forms.URLField(label=_("URL"), required=False, max_length=1000, assume_scheme="https")
-    # The version the moderator loaded: a save based on an older one is refused.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
-            self.fields["loaded_version"].required = True
 
     def clean_text(self) -> str:
         """Browsers send textarea line breaks as CRLF; keep the stored text's LF line breaks."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from annotator.lib.errors import DomainError
 
@@ -36,6 +37,28 @@ class ServiceRefused(Exception):
         rename = rename or {}
         fields = {rename.get(name, name): list(msgs) for name, msgs in error.fields.items()}
         return cls(message or error.detail, fields=fields)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """A change form carrying the `version` of the object the moderator loaded, so that the
+    services refuse a save based on a page that is no longer current."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        if self.instance.pk and cleaned.get("loaded_version") is None:
+            # A hidden field's own error would not show: say it above the form.
+            raise forms.ValidationError(
+                _("This form does not say which version you edited; reload the page."),
+                code="version_missing",
+            )
+        return cleaned
 
 
 class ServiceFormAdminMixin:

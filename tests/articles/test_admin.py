@@ -215,3 +215,16 @@ def test_creating_a_duplicate_text_is_a_form_error_naming_the_stored_article(mod
     assert f"n° {article.pk}" in message and "Programme numérique" in message
     assert "text" in response.context["adminform"].form.errors
     assert Article.objects.count() == 1
+
+
+def test_a_change_form_without_the_loaded_version_is_refused(moderator, article):
+    client = admin_for(moderator)
+    loaded = load_change_form(client, article)
+    del loaded["loaded_version"]
+    loaded["title"] = "Un autre titre"
+
+    response = client.post(change_url(article), loaded)
+
+    assert response.status_code == 200 and "rechargez la page" in errors_of(response)
+    article.refresh_from_db()
+    assert article.title == "Programme numérique" and article.version == 1

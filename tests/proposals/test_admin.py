@@ -184,3 +184,20 @@ def test_the_database_refuses_to_delete_a_rated_proposal():
     rating = RatingFactory()
     with pytest.raises(ProtectedError):
         rating.proposal.delete()
+
+
+def test_reverting_a_proposal_from_its_history_is_refused(moderator):
+    proposal = ProposalFactory(title="Fibre partout")
+    client = admin_for(moderator)
+    data = load_change_form(client, proposal)
+    data["title"] = "La fibre optique partout"
+    assert client.post(change_url(proposal), data).status_code == 302
+    first = proposal.history.order_by("history_date").first()
+    url = f"{CHANGELIST}{proposal.pk}/history/{first.history_id}/"
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, {**data, "title": "Fibre partout", "loaded_version": "1"})
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "La fibre optique partout" and proposal.version == 2

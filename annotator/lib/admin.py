@@ -51,7 +51,7 @@ class VersionedAdminForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk and cleaned.get("loaded_version") is None:
             # A hidden field's own error would not show: say it above the form.
             raise forms.ValidationError(
@@ -87,13 +87,14 @@ class ServiceFormAdminMixin:
         form_class: type[forms.ModelForm] = super().get_form(  # type: ignore[misc]
             request, obj, change, **kwargs
         )
-        refused: ServiceRefused | None = getattr(request, _REFUSAL, None)
-        if refused is None:
+        found: ServiceRefused | None = getattr(request, _REFUSAL, None)
+        if found is None:
             return form_class
+        refused = found
 
         class RefusedForm(form_class):  # type: ignore[valid-type,misc]
             def clean(self) -> dict[str, Any]:
-                cleaned: dict[str, Any] = super().clean()
+                cleaned: dict[str, Any] = super().clean() or {}
                 placed = False
                 for name, messages in refused.fields.items():
                     if name in self.fields:

@@ -155,7 +155,7 @@ class RatingInputSerializer(serializers.Serializer):
     importance = serializers.CharField(required=False, allow_blank=True, default="")
     confidence = serializers.CharField(required=False, allow_blank=True, default="")
     justification = serializers.CharField(required=False, allow_blank=True, default="")
-    evidence = serializers.JSONField(required=False, default=list)
+    evidence = serializers.JSONField(required=False)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 

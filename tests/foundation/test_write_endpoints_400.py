@@ -3,10 +3,10 @@ error envelope, naming the field at fault; never a 500.
 
 The table `WRITE_ENDPOINTS` drives every test: one row per endpoint, with the role allowed to call
 it, a builder of the URL and of a valid body, and the fields the endpoint requires. Each row is
-checked four ways: the valid body is accepted (so the table is right), the empty body is refused
+checked these ways: the valid body is accepted (so the table is right), the empty body is refused
 naming every required field, each required field removed in turn is refused naming it, and each
 field of the valid body given a value of the wrong type is refused naming it. A body that is not a
-JSON object is refused too. Endpoints that take no body (notifications/read, read-all) are not in
+JSON object, and one that is not JSON at all, are refused too. Endpoints that take no body (notifications/read, read-all) are not in
 the table.
 """
 
@@ -226,6 +226,7 @@ WRITE_ENDPOINTS = [
         ("article", "quote", "position"),
     ),
     WriteEndpoint("annotation-update", "patch", "fact-checker", annotation_update, ("version",)),
+    WriteEndpoint("annotation-replace", "put", "fact-checker", annotation_update, ("version",)),
     WriteEndpoint("annotation-delete", "delete", "fact-checker", annotation_delete, ("version",)),
     WriteEndpoint("annotation-submit", "post", "fact-checker", annotation_submit),
     WriteEndpoint("annotation-review", "post", "reviewer", annotation_review, ("decision",)),
@@ -258,6 +259,7 @@ WRITE_ENDPOINTS = [
         ("candidacy", "primary_theme", "title", "statement"),
     ),
     WriteEndpoint("proposal-update", "patch", "fact-checker", proposal_update, ("version",)),
+    WriteEndpoint("proposal-replace", "put", "fact-checker", proposal_update, ("version",)),
     WriteEndpoint("proposal-merge", "post", "moderator", proposal_merge, ("into",)),
     WriteEndpoint(
         "rating-submit",
@@ -323,6 +325,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "article-archive": ("version", "reason"),
     "annotation-create": ("article", "quote", "position", "comment", "tags", "proposals"),
     "annotation-update": ("comment", "tags", "version"),
+    "annotation-replace": ("comment", "tags", "version"),
     "annotation-delete": ("version",),
     "annotation-submit": ("version",),
     "annotation-review": ("decision", "comment", "version"),
@@ -337,6 +340,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "export-cancel": ("version",),
     "proposal-create": ("candidacy", "primary_theme", "secondary_themes", "title", "statement"),
     "proposal-update": ("title", "statement", "version"),
+    "proposal-replace": ("title", "statement", "version"),
     "proposal-merge": ("into",),
     "rating-submit": (
         "feasibility",
@@ -383,6 +387,16 @@ def test_a_field_of_the_wrong_type_is_a_400_naming_it(endpoint, name):
 def test_a_body_that_is_not_an_object_is_a_400(endpoint):
     response, _valid = call(endpoint, lambda valid: ["not", "an", "object"])
     assert_refused_naming(response)
+
+
+@pytest.mark.parametrize("endpoint", WRITE_ENDPOINTS, ids=lambda e: e.name)
+def test_a_body_that_is_not_json_is_a_400(endpoint):
+    actor = UserFactory(role=endpoint.role) if endpoint.role else None
+    client = client_for(actor) if actor else APIClient()
+    url, _valid = endpoint.build(actor)
+    response = getattr(client, endpoint.method)(url, '{"text": ', content_type="application/json")
+    assert response.status_code == 400, (response.status_code, response.content[:500])
+    assert response.json().keys() >= ENVELOPE
 
 
 def test_a_rating_with_only_its_feasibility_names_what_is_missing():

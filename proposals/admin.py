@@ -157,7 +157,7 @@ class ProposalAdmin(ServiceFormAdminMixin, HistoryWithoutRevertAdmin):
             else:
                 self._save_changes(request, obj, form)
         except StaleVersionError as exc:
-            raise ServiceRefused(conflict_message(obj.pk)) from exc
+            raise ServiceRefused(conflict_message(obj.pk), status=exc.status_code) from exc
         except DomainError as exc:
             raise ServiceRefused.from_error(exc, rename={"into": "merge_into"}) from exc
         obj.refresh_from_db()

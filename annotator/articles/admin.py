@@ -84,7 +84,7 @@ class ArticleAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
         try:
             version = self._save_changes(request, obj, form, version)
         except StaleVersionError as exc:
-            raise ServiceRefused(conflict_message(obj.pk)) from exc
+            raise ServiceRefused(conflict_message(obj.pk), status=exc.status_code) from exc
         except DomainError as exc:
             raise ServiceRefused.from_error(exc) from exc
         obj.refresh_from_db()
@@ -110,7 +110,9 @@ class ArticleAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
                 candidacies=data.get("candidacies") or (),
             )
         except DuplicateError as exc:
-            raise ServiceRefused(exc.detail, fields={"text": [exc.detail]}) from exc
+            raise ServiceRefused(
+                exc.detail, fields={"text": [exc.detail]}, status=exc.status_code
+            ) from exc
         except DomainError as exc:
             raise ServiceRefused.from_error(exc) from exc
         obj.pk = article.pk

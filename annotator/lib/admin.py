@@ -5,7 +5,8 @@ The admin saves in `save_model`, after the form was validated, inside the transa
 `ModelAdmin.changeform_view` opens. A service that refuses there (stale version, duplicate text,
 forbidden transition) raises `DomainError`; `save_model` re-raises it as `ServiceRefused`, the
 transaction rolls back (nothing is saved, no log entry), and the view shows the same bound form
-again with the refusal attached to the field it names, or above the form.
+again with the refusal attached to the field it names, or above the form, answered with the
+service error's status (409 for a stale version or a duplicate, 400 for invalid input).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ _REFUSAL = "_admin_service_refusal"
 class ServiceRefused(Exception):
     """A service refused the admin's change: `message` above the form, `fields` on fields."""
 
-    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+    def __init__(
+        self, message: str, *, fields: dict[str, list[str]] | None = None, status: int = 400
+    ):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.status = status  # of the page showing the form again: 409 for a conflict
 
     @classmethod
     def from_error(
@@ -36,7 +40,7 @@ class ServiceRefused(Exception):
         """The service's error; `rename` maps a service field name to the form's."""
         rename = rename or {}
         fields = {rename.get(name, name): list(msgs) for name, msgs in error.fields.items()}
-        return cls(message or error.detail, fields=fields)
+        return cls(message or error.detail, fields=fields, status=error.status_code)
 
 
 class VersionedAdminForm(forms.ModelForm):
@@ -79,7 +83,10 @@ class ServiceFormAdminMixin:
             # The admin's transaction was rolled back; validate the same POST again, this time
             # with the refusal as a form error, so the page answers 200 with the form and why.
             setattr(request, _REFUSAL, refused)
-            return view(request, object_id, form_url, extra_context)  # type: ignore[no-any-return]
+            response: HttpResponse = view(request, object_id, form_url, extra_context)
+            if response.status_code == 200:
+                response.status_code = refused.status
+            return response
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

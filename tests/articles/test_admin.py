@@ -64,7 +64,7 @@ def test_a_stale_text_form_is_refused_naming_the_other_moderator_and_saves_nothi
     loaded["text"] = TEXT.replace("5G", "5 G")
     response = client.post(change_url(article), loaded)
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     message = errors_of(response)
     assert "Claire Martin a enregistré la révision 2" in message, message
     article.refresh_from_db()
@@ -123,7 +123,7 @@ def test_a_metadata_edit_on_a_stale_page_does_not_overwrite_a_concurrent_revisio
     loaded["title"] = "Un autre titre"
     response = client.post(change_url(article), loaded)
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Claire Martin" in errors_of(response)
     article.refresh_from_db()
     assert article.title == "Programme numérique"
@@ -159,7 +159,7 @@ def test_a_stale_metadata_edit_names_who_changed_the_metadata(moderator, claire,
     loaded["title"] = "Un autre titre"
     response = client.post(change_url(article), loaded)
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Claire Martin" in errors_of(response)
     article.refresh_from_db()
     assert article.title == "Programme numérique" and article.outlet == "Le Monde"
@@ -176,7 +176,7 @@ def test_a_status_change_goes_through_the_lifecycle(moderator, article):
     loaded = load_change_form(client, article)
     loaded["status"] = "draft"
     response = client.post(change_url(article), loaded)
-    assert response.status_code == 200 and "status" in response.context["adminform"].form.errors
+    assert response.status_code == 400 and "status" in response.context["adminform"].form.errors
     article.refresh_from_db()
     assert article.status == "archived" and article.version == 2
 
@@ -210,7 +210,7 @@ def test_creating_a_duplicate_text_is_a_form_error_naming_the_stored_article(mod
 
     response = client.post("/admin/articles/article/add/", data)
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     message = errors_of(response)
     assert f"n° {article.pk}" in message and "Programme numérique" in message
     assert "text" in response.context["adminform"].form.errors

@@ -69,7 +69,7 @@ def test_an_edit_on_a_stale_page_is_refused_naming_the_other_moderator(moderator
     stale["title"] = "Titre de l'autre modératrice"
     response = client.post(change_url(proposal), stale)
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Claire Martin" in str(errors_of(response))
     proposal.refresh_from_db()
     assert proposal.title == "Fibre partout" and proposal.version == 2
@@ -120,7 +120,7 @@ def test_a_merge_into_another_candidacy_is_a_form_error(moderator):
 
     response = client.post(change_url(duplicate), data)
 
-    assert response.status_code == 200 and "merge_into" in errors_of(response)
+    assert response.status_code == 400 and "merge_into" in errors_of(response)
     duplicate.refresh_from_db()
     assert duplicate.merged_into is None
 

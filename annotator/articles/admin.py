@@ -159,11 +159,18 @@ class ArticleAdmin(ServiceFormAdminMixin, admin.ModelAdmin):
                 )
                 % {
                     "revision": counts["revision"],
-                    "kept": sum(v for k, v in counts.items() if k not in ("revision", "orphaned")),
+                    "kept": counts["position"] + counts["quote"] + counts["fuzzy"],
                     "orphaned": counts["orphaned"],
                 },
                 messages.SUCCESS,
             )
+            if counts.get("rechecked"):
+                self.message_user(
+                    request,
+                    gettext("%(n)d approved annotations whose passage changed went back to review.")
+                    % {"n": counts["rechecked"]},
+                    messages.WARNING,
+                )
         elif not metadata and "status" not in changed:
             # Nothing changed: still refuse a save based on a stale page, so that the moderator
             # learns about the other change instead of believing their page is current.

@@ -272,8 +272,20 @@ def conflict_message(proposal_id: int) -> str:
     }
 
 
+class ReadOnlyRecordAdmin(HistoryWithoutRevertAdmin):
+    """Records written only by their services, read here: a rating by its rater through
+    `rating_submit` (rubric checked, version bumped), a verdict through `verdict_publish` on the
+    proposal page (ratings snapshot, one current verdict)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(FeasibilityRating)
-class FeasibilityRatingAdmin(HistoryWithoutRevertAdmin):
+class FeasibilityRatingAdmin(ReadOnlyRecordAdmin):
     list_display = [
         "proposal",
         "rater",
@@ -291,7 +303,7 @@ class FeasibilityRatingAdmin(HistoryWithoutRevertAdmin):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(HistoryWithoutRevertAdmin):
+class VerdictAdmin(ReadOnlyRecordAdmin):
     list_display = [
         "proposal",
         "feasibility",

@@ -201,3 +201,19 @@ def test_reverting_a_proposal_from_its_history_is_refused(moderator):
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.title == "La fibre optique partout" and proposal.version == 2
+
+
+def test_ratings_and_verdicts_are_read_only_in_the_admin(moderator):
+    verdict = VerdictFactory(summary="Résumé publié.")
+    rating = RatingFactory(proposal=verdict.proposal)
+    client = admin_for(moderator)
+    assert client.get("/admin/proposals/verdict/add/").status_code == 403
+    for path in (f"verdict/{verdict.pk}", f"feasibilityrating/{rating.pk}"):
+        page = client.get(f"/admin/proposals/{path}/change/")
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    response = client.post(
+        f"/admin/proposals/verdict/{verdict.pk}/change/", {"summary": "Réécrit dans l'admin."}
+    )
+    assert response.status_code == 403
+    verdict.refresh_from_db()
+    assert verdict.summary == "Résumé publié."

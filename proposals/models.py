@@ -178,7 +178,8 @@ class Level(models.TextChoices):
 class FeasibilityRating(models.Model):
     """One rater's ex-ante judgement of a proposal. One per rater per proposal."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ratings")
+    # PROTECT: a rated proposal is merged into the record that replaces it, never deleted.
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="ratings")
     rater = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings"
     )
@@ -219,7 +220,8 @@ class FeasibilityRating(models.Model):
 class Verdict(models.Model):
     """A published feasibility verdict. Publishing a new one keeps the old ones (is_current=False)."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="verdicts")
+    # PROTECT: a proposal with a verdict is merged, never deleted.
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="verdicts")
     feasibility = models.CharField(_("feasibility"), max_length=20, choices=Feasibility.choices)
     summary = models.TextField(_("public summary"))
     published_by = models.ForeignKey(

@@ -17,3 +17,29 @@ def client_for(user: Any) -> APIClient:
 
 
 __all__ = ["PASSWORD", "client_for"]
+
+
+def admin_form_data(response: Any) -> dict[str, Any]:
+    """The body a browser would POST back from an admin add/change page left as it is: every
+    field of the form and of its inlines (with their management forms), as strings."""
+    data: dict[str, Any] = {}
+
+    def put(form: Any) -> None:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            key = form.add_prefix(name)
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            else:
+                data[key] = str(value)
+
+    put(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        put(inline.formset.management_form)
+        for form in inline.formset.forms:
+            put(form)
+    return data

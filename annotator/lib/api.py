@@ -11,6 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from annotator.lib.errors import DomainError
@@ -78,6 +79,14 @@ def parse_expected_version(request: Request, body_version: Any) -> int | None:
         raise exceptions.ValidationError({"version": ["version must be an integer."]}) from exc
 
 
+def require_version_unless_if_match(serializer: Serializer, request: Request) -> Serializer:
+    """Make the body's `version` required when no If-Match header carries it, so that a body
+    missing it is refused together with every other missing field (one 400, all the names)."""
+    if not request.headers.get("If-Match", "").strip():
+        serializer.fields["version"].required = True
+    return serializer
+
+
 def etag_for(version: int) -> str:
     return f'"{version}"'
 
@@ -88,5 +97,6 @@ __all__ = [
     "etag_for",
     "exception_handler",
     "parse_expected_version",
+    "require_version_unless_if_match",
     "status",
 ]

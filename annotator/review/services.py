@@ -99,17 +99,19 @@ def _record(
     )
 
 
-def _clean_comment(comment: Any, *, required: bool, message: str) -> str:
+def _clean_comment(comment: Any, *, required: bool, message: str, field: str = "comment") -> str:
+    """The stripped text; errors are reported under `field`, the name the caller sent it as."""
     if comment is not None and not isinstance(comment, str):
-        raise InvalidInputError(_("The comment must be text."), fields={"comment": [message]})
+        not_text = _("The comment must be text.")
+        raise InvalidInputError(not_text, fields={field: [message or not_text]})
     cleaned = (comment or "").strip()
     if required and not cleaned:
-        raise InvalidInputError(message, fields={"comment": [message]})
+        raise InvalidInputError(message, fields={field: [message]})
     if len(cleaned) > MAX_COMMENT_LENGTH:
         too_long = _("The comment is too long (%(max)s characters at most).") % {
             "max": MAX_COMMENT_LENGTH
         }
-        raise InvalidInputError(too_long, fields={"comment": [too_long]})
+        raise InvalidInputError(too_long, fields={field: [too_long]})
     return cleaned
 
 
@@ -220,7 +222,7 @@ def _moderate(
 @transaction.atomic
 def annotation_lock(*, actor: Any, annotation_id: int, reason: str = "") -> Annotation:
     """A moderator freezes the annotation's state (no submission or review until unlocked)."""
-    reason = _clean_comment(reason, required=False, message="")
+    reason = _clean_comment(reason, required=False, message="", field="reason")
     return _moderate(
         "lock", actor=actor, annotation_id=annotation_id, fields={"is_locked": True}, comment=reason
     )
@@ -236,7 +238,9 @@ def annotation_unlock(*, actor: Any, annotation_id: int) -> Annotation:
 @transaction.atomic
 def annotation_hide(*, actor: Any, annotation_id: int, reason: str) -> Annotation:
     """A moderator hides the annotation from every list and export; it is kept, with the reason."""
-    reason = _clean_comment(reason, required=True, message=_("A reason is required to hide."))
+    reason = _clean_comment(
+        reason, required=True, message=_("A reason is required to hide."), field="reason"
+    )
     return _moderate(
         "hide",
         actor=actor,
@@ -305,7 +309,9 @@ def reply_hide(*, actor: Any, reply_id: int, reason: str) -> Reply:
     """A moderator hides a reply (kept, with the reason)."""
     if not roles.is_moderator(actor):
         raise PermissionDeniedError(_("Only moderators can hide a reply."))
-    reason = _clean_comment(reason, required=True, message=_("A reason is required to hide."))
+    reason = _clean_comment(
+        reason, required=True, message=_("A reason is required to hide."), field="reason"
+    )
     reply = reply_get_for(actor=actor, reply_id=reply_id)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     reply.hidden_at = timezone.now()
@@ -331,7 +337,7 @@ def flag_create(
     if reason not in Flag.Reason.values:
         message = _("The reason must be one of: wrong, duplicate, abusive.")
         raise InvalidInputError(message, fields={"reason": [message]})
-    note = _clean_comment(note, required=False, message="")
+    note = _clean_comment(note, required=False, message="", field="note")
     if reply_id is not None:
         target: dict[str, Any] = {"reply": reply_get_for(actor=actor, reply_id=reply_id)}
     else:

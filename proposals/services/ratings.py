@@ -168,17 +168,18 @@ def rating_submit(
     *,
     actor: Any,
     proposal_id: int,
-    feasibility: Any,
-    obstacles: Any,
-    importance: Any,
-    confidence: Any,
-    justification: Any,
-    evidence: Any,
+    feasibility: Any = None,
+    obstacles: Any = None,
+    importance: Any = None,
+    confidence: Any = None,
+    justification: Any = None,
+    evidence: Any = None,
     version: int | None = None,
 ) -> tuple[FeasibilityRating, bool]:
     """Create the actor's rating of a proposal, or update it (`version` required then: a stale
     or missing one raises StaleVersionError carrying the current rating). Only fact-checkers and
-    reviewers rate. Locks the proposal row so that two submissions by one rater cannot race.
+    reviewers rate. A rubric value left out is refused like a wrong one (InvalidInputError naming
+    every field at fault), so callers may pass only what they received. Locks the proposal row so that two submissions by one rater cannot race.
     History is kept by simple_history. Returns (rating, created)."""
     if not can_rate(actor):
         raise PermissionDeniedError(_("Only fact-checkers and reviewers rate proposals."))

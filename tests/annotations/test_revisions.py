@@ -135,6 +135,7 @@ def test_the_admin_change_form_goes_through_the_revision_service(
         "title": article.title, "outlet": article.outlet, "author": "", "kind": article.kind,
         "url": "", "published_on": "2022-02-01", "language": "fr", "status": "published",
         "text": new_text.replace("\n", "\r\n"), "revision_note": "ajout d'un avant-propos",
+        "loaded_version": str(article.version),
         "revisions-TOTAL_FORMS": "1", "revisions-INITIAL_FORMS": "1",
         "revisions-MIN_NUM_FORMS": "0", "revisions-MAX_NUM_FORMS": "1000",
         "revisions-0-id": str(article.revisions.get().pk), "revisions-0-article": str(article.pk),

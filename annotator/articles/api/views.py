@@ -17,7 +17,11 @@ from annotator.articles.intake_services import source_add
 from annotator.articles.models import Article
 from annotator.articles.selectors import article_get_for, article_list_for
 from annotator.articles.services import article_revise_text
-from annotator.lib.api import etag_for, parse_expected_version
+from annotator.lib.api import (
+    etag_for,
+    parse_expected_version,
+    require_version_unless_if_match,
+)
 from annotator.lib.errors import NotFoundError
 
 
@@ -81,6 +85,7 @@ class ArticleDetailApi(generics.RetrieveAPIView):
         except Article.DoesNotExist as exc:
             raise NotFoundError(_("Article not found.")) from exc
         serializer = ArticleTextInputSerializer(data=request.data)
+        require_version_unless_if_match(serializer, request)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         counts = article_revise_text(

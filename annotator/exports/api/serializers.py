@@ -12,6 +12,10 @@ class ExportRequestInputSerializer(serializers.Serializer):
     options = serializers.JSONField(required=False, default=dict)
 
 
+class ExportCancelInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, allow_null=True, help_text="or If-Match")
+
+
 class ExportRequesterSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()

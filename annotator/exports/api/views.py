@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from annotator.exports import services
 from annotator.exports.api.serializers import (
+    ExportCancelInputSerializer,
     ExportJobOutputSerializer,
     ExportRequestInputSerializer,
 )
@@ -58,11 +59,11 @@ class ExportDetailView(APIView):
 
 
 class ExportCancelView(APIView):
-    @extend_schema(request=None, responses=ExportJobOutputSerializer)
+    @extend_schema(request=ExportCancelInputSerializer, responses=ExportJobOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        version = parse_expected_version(
-            request, request.data.get("version") if hasattr(request.data, "get") else None
-        )
+        data = ExportCancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = parse_expected_version(request, data.validated_data.get("version"))
         job = services.export_cancel(actor=request.user, job_id=pk, expected_version=version)
         return Response(ExportJobOutputSerializer(job).data)
 

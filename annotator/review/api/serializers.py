@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from annotator.annotations.models import Annotation
@@ -75,6 +76,24 @@ class FlagInputSerializer(serializers.Serializer):
     reply = serializers.IntegerField(required=False, allow_null=True)
     reason = serializers.ChoiceField(choices=Flag.Reason.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+    def to_internal_value(self, data: Any) -> Any:
+        """A flag names its target (annotation or reply): reported with the other field errors,
+        not after them, so that an empty body names every missing field at once."""
+        errors: dict[str, Any] = {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors = dict(exc.detail)  # type: ignore[arg-type]
+            value = None
+        targets = (
+            [data.get(name) for name in ("annotation", "reply")] if hasattr(data, "get") else []
+        )
+        if targets and all(target in (None, "") for target in targets):
+            errors.setdefault("annotation", [_("Flag exactly one annotation or one reply.")])
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class FlagResolveInputSerializer(serializers.Serializer):

@@ -240,6 +240,12 @@ if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
 # Source intake (issue 8): fetching a page by URL refuses private/local addresses unless relaxed.
 SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE", default=False)
 SOURCE_FETCH_TIMEOUT = env_int("SOURCE_FETCH_TIMEOUT", 10)
+# Untrusted HTML/PDF is parsed in a child process (annotator/articles/sandbox.py): killed after
+# this many seconds of wall time (and of CPU time), limited to this much memory, every
+# decompressed PDF stream capped. Past any limit the source is refused as `too_complex`.
+INTAKE_EXTRACT_TIMEOUT = env_int("INTAKE_EXTRACT_TIMEOUT", 12)
+INTAKE_EXTRACT_MEMORY_MB = env_int("INTAKE_EXTRACT_MEMORY_MB", 768)
+INTAKE_MAX_INFLATED_BYTES = env_int("INTAKE_MAX_INFLATED_BYTES", 8 * MAX_SOURCE_BYTES)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 INSTALLED_APPS += ["annotator.team"]
 # A pasted or previewed source travels in the request body: leave room for MAX_SOURCE_BYTES.

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "annotator.lib.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,6 +183,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "annotator.lib.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "annotator.lib.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -249,7 +255,11 @@ INTAKE_MAX_INFLATED_BYTES = env_int("INTAKE_MAX_INFLATED_BYTES", 8 * MAX_SOURCE_
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 INSTALLED_APPS += ["annotator.team"]
 # A pasted or previewed source travels in the request body: leave room for MAX_SOURCE_BYTES.
+# An API body over this size is a JSON 413 before any work (annotator.lib.middleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * MAX_SOURCE_BYTES + 1024 * 1024
+# JSON bodies (annotator.lib.parsers): deeper nesting or a longer list is a 400 before any work.
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32)
+API_MAX_JSON_LIST_LENGTH = env_int("API_MAX_JSON_LIST_LENGTH", 1000)
 # Exports (annotator/exports): chunk size of the streaming cursor, Celery time limits (seconds),
 # when the beat task re-enqueues lost jobs, how many interrupted runs before a job fails, the
 # licence stated in data packages, and a per-chunk delay that only tests set.

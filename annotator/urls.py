@@ -39,6 +39,11 @@ urlpatterns = [
     path("", include("annotator.team.urls")),
 ]
 
+handler400 = "annotator.error_views.bad_request"
+handler403 = "annotator.error_views.permission_denied"
+handler404 = "annotator.error_views.page_not_found"
+handler500 = "annotator.error_views.server_error"
+
 admin.site.site_header = "Annotator"
 admin.site.site_title = "Annotator"
 admin.site.index_title = "Modération"

@@ -59,8 +59,9 @@ services-down: install ## Stop the embedded services
 bench: install ## Run the benchmarks in bench/ and print their figures
 	$(WITH_SERVICES) $(PY) bench/run_all.py
 
-lock: ## Re-resolve requirements.lock from pyproject.toml
+lock: ## Re-resolve requirements.lock (dev: all extras) and requirements-prod.lock (runtime only)
 	$(UV) pip compile pyproject.toml --extra local --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements-prod.lock
 
 clean: ## Remove the virtualenv and local data (embedded database included!)
 	-$(PY) -m annotator.lib.localservices down

@@ -5,10 +5,12 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from annotator import health
-from annotator.lib.auth_api import ObtainTokenView
+from annotator.lib.auth_api import ObtainTokenView, RevokeOwnTokenView, RevokeTokenView
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("auth/token/revoke/", RevokeOwnTokenView.as_view(), name="token-revoke-own"),
+    path("auth/tokens/<int:user_id>/revoke/", RevokeTokenView.as_view(), name="token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("annotator.articles.api.urls")),

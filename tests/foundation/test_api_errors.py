@@ -137,9 +137,7 @@ def test_an_unexpected_api_failure_is_a_json_500_without_a_traceback(fact_checke
     assert "secret internals" not in json.dumps(body)
 
 
-def test_an_unexpected_page_failure_is_an_html_500_without_a_traceback(
-    fact_checker, monkeypatch
-):
+def test_an_unexpected_page_failure_is_an_html_500_without_a_traceback(fact_checker, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 

@@ -35,8 +35,8 @@ browser: ## Install Debian's Chromium for the browser tests when missing
 	      || echo "warning: could not install chromium; browser tests will fail"; \
 	  else echo "warning: no chromium and no apt-get; browser tests will fail"; fi; }
 
-run: install ## Migrate, load the seed corpus and demo users, run web + worker + beat
-	DEBUG=$${DEBUG:-1} $(WITH_SERVICES) $(PY) manage.py devrun
+run: install ## Production mode on http://127.0.0.1 (DEBUG=1 make run: development): migrate, seed, run web + worker + beat
+	$(PY) -m annotator.lib.localrun
 
 test: install browser ## Run the whole test suite (real PostgreSQL, Redis, Celery worker, Chromium)
 	$(WITH_SERVICES) $(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)

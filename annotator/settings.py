@@ -32,8 +32,11 @@ if not _secret:
     _secret = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - DEBUG/test only
 SECRET_KEY = _secret
 
+# `make run` (annotator/lib/localrun.py): production settings served over plain HTTP on the
+# loopback interface. It relaxes only HSTS, the HTTPS redirect and the cookies' Secure flag.
+LOCAL_HTTP = env_bool("LOCAL_HTTP", default=False)
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else []
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING or LOCAL_HTTP else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PORT = env_int("PORT", 8000)
@@ -174,7 +177,7 @@ MAX_SOURCE_BYTES = env_int("MAX_SOURCE_BYTES", 5 * 1024 * 1024)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG or TESTING
+    if DEBUG or TESTING or LOCAL_HTTP
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -184,13 +187,16 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "annotator@localhost")
 
-# Security: strict unless DEBUG. `manage.py check --deploy` passes with production settings.
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG and not TESTING)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG and not TESTING)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG and not TESTING
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG and not TESTING)
+# Security: strict unless DEBUG. `manage.py check --deploy` passes with production settings;
+# with LOCAL_HTTP (make run on http://127.0.0.1) it reports exactly the four warnings of
+# annotator.lib.localrun.LOOPBACK_DEPLOY_EXCEPTIONS (HSTS, HTTPS redirect, Secure cookies).
+_HTTPS_ONLY = not DEBUG and not TESTING and not LOCAL_HTTP
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=_HTTPS_ONLY)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_HTTPS_ONLY)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_HTTPS_ONLY)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS_ONLY
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_HTTPS_ONLY)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"

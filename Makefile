@@ -10,7 +10,7 @@ export XDG_RUNTIME_DIR ?= /tmp
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint typecheck messages browser services-up services-down bench lock clean
+.PHONY: help install run test test-fast lint typecheck messages browser services-up services-down bench lock clean backup-drill
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ services-down: install ## Stop the embedded services
 
 bench: install ## Run the benchmarks in bench/ and print their figures
 	$(WITH_SERVICES) $(PY) bench/run_all.py
+
+backup-drill: install ## Back up the database, restore it into a fresh one, check every table matches
+	$(WITH_SERVICES) $(PY) manage.py backup_restore_drill
 
 lock: ## Re-resolve requirements.lock (dev: all extras) and requirements-prod.lock (runtime only)
 	$(UV) pip compile pyproject.toml --extra local --extra dev --generate-hashes --python-version 3.11 -o requirements.lock

@@ -69,7 +69,7 @@ def extract_pdf(raw: bytes, *, max_inflated: int) -> dict[str, str]:
         "stream_decoding_work_maximum_length": max_inflated,
         "xfa_decoding_work_maximum_length": max_inflated,
     }
-    with pypdf.apply_configuration(**caps):
+    with pypdf.apply_configuration(None, **caps):
         try:
             reader = pypdf.PdfReader(io.BytesIO(raw))
             if reader.is_encrypted and not reader.decrypt(""):

@@ -58,7 +58,7 @@ class RevokeOwnTokenView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        token_revoke(actor=request.user, user_id=request.user.pk)
+        token_revoke(actor=request.user, user_id=int(request.user.pk or 0))
         return Response(status=204)
 
 

@@ -55,7 +55,7 @@ def lockout_response(
     else:
         form = AuthenticationForm(request, data=request.POST)
         form.cleaned_data = {}
-        form._errors = ErrorDict()
+        form._errors = ErrorDict()  # type: ignore[attr-defined]  # errors set without validating
         form.add_error(None, message)
         response = render(
             request,

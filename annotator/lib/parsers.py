@@ -7,6 +7,7 @@ cannot even nest (Python's recursion limit) is a `too_deep` 400 too, never a 500
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,7 @@ def check_json_shape(data: Any, *, max_depth: int, max_list_length: int) -> None
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):

@@ -107,16 +107,24 @@ class Command(BaseCommand):
         dump.parent.mkdir(parents=True, exist_ok=True)
         target = f"{source}_drill_{uuid.uuid4().hex[:8]}"
 
-        args, env = connection_arguments(database, source)
-        self._run([client_program("pg_dump"), "--format=custom", "--file", str(dump), *args], env)
+        dump_args, env = connection_arguments(database, source)
+        self._run(
+            [client_program("pg_dump"), "--format=custom", "--file", str(dump), *dump_args], env
+        )
         self.stdout.write(f"Backup: {dump} ({dump.stat().st_size} bytes)")
 
         with connect(database, source) as admin:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
         try:
-            args, env = connection_arguments(database, target)
+            restore_args, env = connection_arguments(database, target)
             self._run(
-                [client_program("pg_restore"), "--no-owner", "--exit-on-error", *args, str(dump)],
+                [
+                    client_program("pg_restore"),
+                    "--no-owner",
+                    "--exit-on-error",
+                    *restore_args,
+                    str(dump),
+                ],
                 env,
             )
             with connect(database, source) as original, connect(database, target) as restored:

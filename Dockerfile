@@ -1,10 +1,11 @@
 # Production image: gunicorn (web), celery worker and beat share it. Built by docker-compose.yml.
+# Runtime dependencies only (requirements-prod.lock): no test, lint or embedded-service packages.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 RUN useradd --create-home --uid 1000 annotator
-COPY requirements.lock pyproject.toml ./
-RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+COPY requirements-prod.lock pyproject.toml ./
+RUN pip install --no-cache-dir --require-hashes -r requirements-prod.lock
 COPY . .
 RUN python -m annotator.lib.compilemessages \
  && SECRET_KEY=build-only DEBUG=0 DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \

@@ -10,7 +10,7 @@ export XDG_RUNTIME_DIR ?= /tmp
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint typecheck messages browser services-up services-down bench lock clean
+.PHONY: help install run test test-fast lint typecheck messages browser services-up services-down bench lock clean backup-drill
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
@@ -35,8 +35,8 @@ browser: ## Install Debian's Chromium for the browser tests when missing
 	      || echo "warning: could not install chromium; browser tests will fail"; \
 	  else echo "warning: no chromium and no apt-get; browser tests will fail"; fi; }
 
-run: install ## Migrate, load the seed corpus and demo users, run web + worker + beat
-	DEBUG=$${DEBUG:-1} $(WITH_SERVICES) $(PY) manage.py devrun
+run: install ## Production mode on http://127.0.0.1 (DEBUG=1 make run: development): migrate, seed, run web + worker + beat
+	$(PY) -m annotator.lib.localrun
 
 test: install browser ## Run the whole test suite (real PostgreSQL, Redis, Celery worker, Chromium)
 	$(WITH_SERVICES) $(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
@@ -59,8 +59,12 @@ services-down: install ## Stop the embedded services
 bench: install ## Run the benchmarks in bench/ and print their figures
 	$(WITH_SERVICES) $(PY) bench/run_all.py
 
-lock: ## Re-resolve requirements.lock from pyproject.toml
+backup-drill: install ## Back up the database, restore it into a fresh one, check every table matches
+	$(WITH_SERVICES) $(PY) manage.py backup_restore_drill
+
+lock: ## Re-resolve requirements.lock (dev: all extras) and requirements-prod.lock (runtime only)
 	$(UV) pip compile pyproject.toml --extra local --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements-prod.lock
 
 clean: ## Remove the virtualenv and local data (embedded database included!)
 	-$(PY) -m annotator.lib.localservices down

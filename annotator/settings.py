@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +32,11 @@ if not _secret:
     _secret = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - DEBUG/test only
 SECRET_KEY = _secret
 
+# `make run` (annotator/lib/localrun.py): production settings served over plain HTTP on the
+# loopback interface. It relaxes only HSTS, the HTTPS redirect and the cookies' Secure flag.
+LOCAL_HTTP = env_bool("LOCAL_HTTP", default=False)
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else []
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING or LOCAL_HTTP else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PORT = env_int("PORT", 8000)
@@ -54,6 +58,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "annotator",
     "annotator.articles",
     "annotator.annotations",
@@ -63,7 +69,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "annotator.lib.logs.RequestIdMiddleware",
+    "annotator.lib.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a login refused for too many failures into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "annotator.urls"
@@ -116,6 +127,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "annotator.lib.login_limits.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (annotator/lib/login_limits.py, django-axes): per account and per account and
+# address, never per address alone; a lockout lasts LOGIN_COOLOFF_MINUTES.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "annotator.lib.login_limits.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+# API tokens (annotator/lib/auth_tokens.py) expire this many hours after they were issued.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 14)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -150,7 +178,7 @@ MAX_SOURCE_BYTES = env_int("MAX_SOURCE_BYTES", 5 * 1024 * 1024)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG or TESTING
+    if DEBUG or TESTING or LOCAL_HTTP
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -160,21 +188,44 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "annotator@localhost")
 
-# Security: strict unless DEBUG. `manage.py check --deploy` passes with production settings.
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG and not TESTING)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG and not TESTING)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG and not TESTING
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG and not TESTING)
+# Security: strict unless DEBUG. `manage.py check --deploy` passes with production settings;
+# with LOCAL_HTTP (make run on http://127.0.0.1) it reports exactly the four warnings of
+# annotator.lib.localrun.LOOPBACK_DEPLOY_EXCEPTIONS (HSTS, HTTPS redirect, Secure cookies).
+_HTTPS_ONLY = not DEBUG and not TESTING and not LOCAL_HTTP
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=_HTTPS_ONLY)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_HTTPS_ONLY)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_HTTPS_ONLY)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS_ONLY
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_HTTPS_ONLY)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and images from
+# our own origin only; no inline script, no inline style, no eval, no framing. Templates keep no
+# <script>/<style> bodies, no style="" and no on*="" handlers (tests/foundation/test_security_headers.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "annotator.lib.auth_tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "annotator.lib.api.Pagination",
@@ -182,6 +233,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "annotator.lib.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "annotator.lib.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -214,16 +270,50 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Unacknowledged tasks come back after this many seconds if their worker vanished.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Unacknowledged tasks come back after this many seconds if their worker vanished. Publishing
+# gives up quickly when Redis is down (one retry, a one-second connect timeout), so a web request
+# that enqueues never hangs on the broker: callers keep the work in our tables for later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
+# Logs (annotator/lib/logs.py): JSON lines with the request id unless LOG_FORMAT=text (the
+# default in DEBUG); every response carries X-Request-ID.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ConfigurationError(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "annotator.lib.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "annotator.lib.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 if TESTING:
@@ -240,10 +330,20 @@ if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
 # Source intake (issue 8): fetching a page by URL refuses private/local addresses unless relaxed.
 SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE", default=False)
 SOURCE_FETCH_TIMEOUT = env_int("SOURCE_FETCH_TIMEOUT", 10)
+# Untrusted HTML/PDF is parsed in a child process (annotator/articles/sandbox.py): killed after
+# this many seconds of wall time (and of CPU time), limited to this much memory, every
+# decompressed PDF stream capped. Past any limit the source is refused as `too_complex`.
+INTAKE_EXTRACT_TIMEOUT = env_int("INTAKE_EXTRACT_TIMEOUT", 12)
+INTAKE_EXTRACT_MEMORY_MB = env_int("INTAKE_EXTRACT_MEMORY_MB", 768)
+INTAKE_MAX_INFLATED_BYTES = env_int("INTAKE_MAX_INFLATED_BYTES", 8 * MAX_SOURCE_BYTES)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 INSTALLED_APPS += ["annotator.team"]
 # A pasted or previewed source travels in the request body: leave room for MAX_SOURCE_BYTES.
+# An API body over this size is a JSON 413 before any work (annotator.lib.middleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * MAX_SOURCE_BYTES + 1024 * 1024
+# JSON bodies (annotator.lib.parsers): deeper nesting or a longer list is a 400 before any work.
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32)
+API_MAX_JSON_LIST_LENGTH = env_int("API_MAX_JSON_LIST_LENGTH", 1000)
 # Exports (annotator/exports): chunk size of the streaming cursor, Celery time limits (seconds),
 # when the beat task re-enqueues lost jobs, how many interrupted runs before a job fails, the
 # licence stated in data packages, and a per-chunk delay that only tests set.
@@ -267,3 +367,19 @@ CELERY_BEAT_SCHEDULE["exports-delete-expired-files"] = {
     "task": "exports.delete_expired_files",
     "schedule": 3600.0,
 }
+
+# Error reporting: Sentry only when SENTRY_DSN is set (no personal data sent).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=f"annotator@{APP_VERSION}",
+        send_default_pii=False,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )

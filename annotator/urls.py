@@ -2,15 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from annotator import health
-from annotator.lib.auth_api import ObtainTokenView
+from annotator.lib.auth_api import ObtainTokenView, RevokeOwnTokenView, RevokeTokenView
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("auth/token/revoke/", RevokeOwnTokenView.as_view(), name="token-revoke-own"),
+    path("auth/tokens/<int:user_id>/revoke/", RevokeTokenView.as_view(), name="token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script as a file: no inline script under the CSP.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("annotator.articles.api.urls")),
     path("", include("annotator.annotations.api.urls")),
     path("", include("annotator.review.api.urls")),
@@ -38,6 +41,11 @@ urlpatterns = [
     path("", include("proposals.urls")),
     path("", include("annotator.team.urls")),
 ]
+
+handler400 = "annotator.error_views.bad_request"
+handler403 = "annotator.error_views.permission_denied"
+handler404 = "annotator.error_views.page_not_found"
+handler500 = "annotator.error_views.server_error"
 
 admin.site.site_header = "Annotator"
 admin.site.site_title = "Annotator"

@@ -6,6 +6,7 @@ Every write is recorded as an `AnnotationEvent` (who, action, from state, to sta
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -122,8 +123,12 @@ def passage_fields(
 def _clean_tags(tags: Iterable[Any]) -> list[str]:
     if isinstance(tags, str) or not isinstance(tags, Iterable):
         raise _invalid("tags", _("tags must be a list of strings."))
+    given = list(itertools.islice(tags, MAX_TAGS + 1))
+    # Counted as sent, before any cleaning or de-duplication: a huge list costs nothing.
+    if len(given) > MAX_TAGS:
+        raise _invalid("tags", _("At most %(max)d tags.") % {"max": MAX_TAGS})
     cleaned: list[str] = []
-    for tag in tags:
+    for tag in given:
         if not isinstance(tag, str):
             raise _invalid("tags", _("tags must be a list of strings."))
         tag = " ".join(tag.split()).lower()
@@ -131,8 +136,6 @@ def _clean_tags(tags: Iterable[Any]) -> list[str]:
             raise _invalid("tags", _("A tag has at most %(max)d characters.") % {"max": 64})
         if tag and tag not in cleaned:
             cleaned.append(tag)
-    if len(cleaned) > MAX_TAGS:
-        raise _invalid("tags", _("At most %(max)d tags.") % {"max": MAX_TAGS})
     return cleaned
 
 

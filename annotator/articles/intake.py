@@ -7,7 +7,6 @@ is an `InvalidInputError` subclass with a stable `code` and a message for the pe
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -15,12 +14,11 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import pypdf
-import trafilatura
 import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from annotator.articles.sandbox import ExtractionRefused, extract_in_sandbox
 from annotator.articles.services import decode_source
 from annotator.lib.errors import InvalidInputError
 
@@ -79,6 +77,10 @@ class UnsupportedTypeError(InvalidInputError):
 
 class NoTextLayerError(InvalidInputError):
     code = "no_text_layer"
+
+
+class TooComplexError(InvalidInputError):
+    code = "too_complex"
 
 
 class FetchRefusedError(InvalidInputError):
@@ -151,39 +153,43 @@ def _check_declared_matches(declared: str, sniffed: str, *, field: str) -> None:
         )
 
 
-def extract_html(raw: bytes) -> tuple[str, str]:
+def _refusal(reason: str, *, field: str) -> Exception:
+    if reason == "encrypted":
+        return _field_error(
+            UnsupportedTypeError, field, _("The PDF is password-protected; unlock it first.")
+        )
+    if reason == "damaged":
+        return _field_error(TypeMismatchError, field, _("The PDF is damaged and cannot be read."))
+    return _field_error(
+        TooComplexError,
+        field,
+        _(
+            "This document is too complex to read: it needs more time or memory than a source "
+            "may take. Paste its text instead, or upload a simpler version."
+        ),
+    )
+
+
+def extract_html(raw: bytes, *, field: str = "file") -> tuple[str, str]:
     """Main content of an HTML page as Markdown-like text (navigation, boilerplate dropped).
 
-    The bytes go to trafilatura, which honours the page's declared charset (HTML is often not
-    UTF-8); the extracted text is what we store.
+    The bytes go to trafilatura (in the sandbox), which honours the page's declared charset (HTML
+    is often not UTF-8); the extracted text is what we store.
     """
-    text = trafilatura.extract(
-        raw, output_format="markdown", include_comments=False, include_tables=True
-    )
-    metadata = trafilatura.extract_metadata(raw)
-    title = (metadata.title or "") if metadata is not None else ""
-    return (text or "").strip(), title.strip()
+    try:
+        extracted = extract_in_sandbox(raw, source_format=HTML)
+    except ExtractionRefused as refused:
+        raise _refusal(refused.reason, field=field) from refused
+    return extracted.text, extracted.title
 
 
 def extract_pdf(raw: bytes, *, field: str = "file") -> tuple[str, str]:
-    """Text layer of a PDF, pages separated by a blank line, line breaks kept as extracted."""
+    """Text layer of a PDF (parsed in the sandbox), pages separated by a blank line."""
     try:
-        reader = pypdf.PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _field_error(
-                UnsupportedTypeError, field, _("The PDF is password-protected; unlock it first.")
-            )
-        pages = [(page.extract_text() or "").strip("\n") for page in reader.pages]
-        metadata: Any = reader.metadata or {}
-        title = str(metadata.get("/Title") or "")
-    except InvalidInputError:
-        raise
-    except Exception as exc:
-        raise _field_error(
-            TypeMismatchError, field, _("The PDF is damaged and cannot be read.")
-        ) from exc
-    text = "\n\n".join(page for page in pages if page.strip()).replace("\x00", "")
-    if not text.strip():
+        extracted = extract_in_sandbox(raw, source_format=PDF)
+    except ExtractionRefused as refused:
+        raise _refusal(refused.reason, field=field) from refused
+    if not extracted.text.strip():
         raise _field_error(
             NoTextLayerError,
             field,
@@ -192,7 +198,7 @@ def extract_pdf(raw: bytes, *, field: str = "file") -> tuple[str, str]:
                 "or paste the text."
             ),
         )
-    return text.strip(), title.strip()
+    return extracted.text, extracted.title
 
 
 def extract(
@@ -202,7 +208,7 @@ def extract(
     if source_format == PDF:
         text, title = extract_pdf(raw, field=field)
     elif source_format == HTML:
-        text, title = extract_html(raw)
+        text, title = extract_html(raw, field=field)
         if not text:
             raise _field_error(
                 EmptySourceError, field, _("No main text could be found in this HTML page.")

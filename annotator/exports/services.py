@@ -92,6 +92,19 @@ def export_enqueue(*, job_id: int) -> bool:
     return True
 
 
+def export_waits_for_broker(job: ExportJob) -> bool:
+    """True when the job was saved but could not be enqueued (the broker was down): the beat
+    task `export_requeue_lost` will enqueue it once the broker is back."""
+    return not ExportJob.objects.filter(pk=job.pk, enqueued_at__isnull=False).exists()
+
+
+def broker_down_notice(job: ExportJob) -> str:
+    return _(
+        "The task queue is unavailable right now: export #%(id)s is saved and will start as soon "
+        "as it is back."
+    ) % {"id": job.pk}
+
+
 def export_cancel(*, actor: Any, job_id: Any, expected_version: int | None = None) -> ExportJob:
     """Cancel a queued or running job (requester or moderator; 404 for others). The running worker
     notices at its next chunk. Row lock taken; 409 if finished or if `expected_version` is stale."""

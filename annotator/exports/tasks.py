@@ -18,6 +18,8 @@ MAX_RETRIES = 5
     bind=True,
     name="exports.run",
     acks_late=True,
+    # The job's state lives in ExportJob; no result is stored (nor waited on when enqueueing).
+    ignore_result=True,
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=settings.EXPORT_SOFT_TIME_LIMIT,

@@ -83,7 +83,10 @@ def export_list(request: HttpRequest) -> HttpResponse:
             errors, form_error = exc.fields, exc.detail
             status = exc.status_code
         else:
-            messages.success(request, _("Export #%(id)s requested.") % {"id": job.pk})
+            if services.export_waits_for_broker(job):
+                messages.warning(request, services.broker_down_notice(job))
+            else:
+                messages.success(request, _("Export #%(id)s requested.") % {"id": job.pk})
             return redirect("exports:list")
     jobs = list(export_list_for(actor=request.user)[:PAGE_SIZE])
     rows = [{"job": job, "chips": _chips(job)} for job in jobs]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -39,8 +41,22 @@ def _first_message(fields: Any) -> str:
     return str(fields) if fields else ""
 
 
+def body_too_large_body() -> dict[str, Any]:
+    return error_body(
+        "too_large",
+        _("The request body is too large (at most %(limit)d bytes).")
+        % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map domain and framework errors to `{"error": code, "detail": message, "fields": {}}`."""
+    if isinstance(exc, RequestDataTooBig):
+        return Response(body_too_large_body(), status=413)
+    if isinstance(exc, TooManyFieldsSent):
+        return Response(error_body("too_many_fields", _("The request has too many fields.")), 400)
+    if isinstance(exc, RecursionError):
+        return Response(error_body("too_deep", _("The request body is nested too deeply.")), 400)
     if isinstance(exc, DomainError):
         return Response(
             error_body(exc.code, exc.detail, exc.fields, **exc.extra), status=exc.status_code

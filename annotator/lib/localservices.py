@@ -213,6 +213,14 @@ def main(argv: list[str] | None = None) -> int:
     started = up()
     child_env = {**os.environ, **started}
     proc = subprocess.Popen(cmd, env=child_env)  # noqa: S603 - the caller's own command line
+
+    def forward(signum: int, _frame: object) -> None:
+        # `kill` on us: pass it on, wait for the command to finish, then stop the services.
+        if proc.poll() is None:
+            proc.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGHUP, forward)
     try:
         while True:
             try:

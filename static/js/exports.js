@@ -60,6 +60,11 @@ async function follow(row) {
   }
 }
 
+// The page states each bar's width as data-progress (the CSP forbids style="" attributes).
+for (const bar of document.querySelectorAll("[data-progress]")) {
+  bar.style.width = `${Number(bar.dataset.progress) || 0}%`;
+}
+
 for (const row of document.querySelectorAll("tr[data-export-id]")) {
   if (ACTIVE.has(row.dataset.state)) follow(row);
 }

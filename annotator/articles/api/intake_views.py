@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,8 +21,9 @@ from annotator.articles.lifecycle import article_archive, article_publish
 from annotator.articles.models import sha256_text
 from annotator.lib.api import etag_for, parse_expected_version
 from annotator.lib.errors import PermissionDeniedError
+from annotator.lib.parsers import BoundedJSONParser
 
-INTAKE_PARSERS = [MultiPartParser, FormParser, JSONParser]
+INTAKE_PARSERS = [MultiPartParser, FormParser, BoundedJSONParser]
 
 
 def prepared_from(data: dict) -> PreparedSource:  # type: ignore[type-arg]

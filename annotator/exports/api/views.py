@@ -42,8 +42,11 @@ class ExportListCreateView(GenericAPIView):
         data = ExportRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.export_request(actor=request.user, **data.validated_data)
+        body = dict(ExportJobOutputSerializer(job).data)
+        if services.export_waits_for_broker(job):
+            body["notice"] = services.broker_down_notice(job)
         return Response(
-            ExportJobOutputSerializer(job).data,
+            body,
             status=status.HTTP_202_ACCEPTED,
             headers={"Location": f"/api/exports/{job.pk}/"},
         )

@@ -77,6 +77,16 @@ def test_two_blind_raters_then_a_reviewer_publishes_and_the_comparison_shows_it(
     reviewer = new_page()
     login(reviewer, "reviewer", PASSWORD)
     reviewer.goto(url)
+    # Reviewers rate too, so the ratings stay blind to them until they have rated.
+    assert reviewer.locator('[data-testid="blind-notice"]').is_visible()
+    assert "commande publique européenne" not in reviewer.content()
+    fill_rating(
+        reviewer,
+        "conditional",
+        "La préférence européenne dans la commande publique reste à négocier avec les autres "
+        "États membres.",
+    )
+    assert reviewer.locator('[data-testid="rating"]').count() == 3
     assert (
         "Réalisable sous conditions"
         in reviewer.locator('[data-testid="proposed-verdict"]').inner_text()

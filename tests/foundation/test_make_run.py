@@ -12,7 +12,15 @@ from pathlib import Path
 from annotator.lib.localrun import LOOPBACK_DEPLOY_EXCEPTIONS, run_environment
 
 ROOT = Path(__file__).resolve().parents[2]
-STRIPPED = {"SECRET_KEY", "DEBUG", "PYTEST_XDIST_WORKER", "ANNOTATOR_TESTING", "LOCAL_HTTP"}
+# DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for Playwright, never by make run.
+STRIPPED = {
+    "SECRET_KEY",
+    "DEBUG",
+    "PYTEST_XDIST_WORKER",
+    "ANNOTATOR_TESTING",
+    "LOCAL_HTTP",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def _base_environment() -> dict[str, str]:

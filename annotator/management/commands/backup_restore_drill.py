@@ -15,6 +15,7 @@ package (same version as the embedded server), else from `PATH`.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -32,14 +33,13 @@ from psycopg import sql
 def client_program(name: str) -> str:
     if os.environ.get("PG_BIN"):
         return str(Path(os.environ["PG_BIN"]) / name)
-    try:
-        import pgserver
-
-        bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / name
+    # The embedded PostgreSQL of development machines ships its own clients; locate them
+    # without importing that development-only package.
+    spec = importlib.util.find_spec("pgserver")
+    if spec is not None and spec.origin:
+        bundled = Path(spec.origin).parent / "pginstall" / "bin" / name
         if bundled.exists():
             return str(bundled)
-    except ImportError:
-        pass
     found = shutil.which(name)
     if not found:
         raise CommandError(f"{name} not found: install the PostgreSQL client or set PG_BIN")

@@ -19,9 +19,55 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from annotator.lib.errors import DomainError
 
 
+def query_int(
+    request: Request, name: str, *, minimum: int, maximum: int | None = None
+) -> int | None:
+    """An integer query parameter, None when absent; anything else (empty, not a whole number,
+    out of range) is a 400 naming the parameter, never silently ignored."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        bounds = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+        message = _("%(name)s must be a whole number (%(bounds)s).") % {
+            "name": name,
+            "bounds": bounds,
+        }
+        raise exceptions.ValidationError({name: [message]})
+    return value
+
+
 class Pagination(PageNumberPagination):
+    """`?page=` (from 1) and `?page_size=` (1..500): a bad value is a 400, a page past the end a
+    404, both in the error envelope."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Request) -> int:
+        size = query_int(request, self.page_size_query_param, minimum=1, maximum=self.max_page_size)
+        return size if size is not None else int(self.page_size or 1)
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        query_int(request, self.page_query_param, minimum=1)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
+        return parameters
 
 
 def error_body(
@@ -95,11 +141,11 @@ def parse_expected_version(request: Request, body_version: Any) -> int | None:
         raise exceptions.ValidationError({"version": ["version must be an integer."]}) from exc
 
 
-def require_version_unless_if_match(serializer: Serializer, request: Request) -> Serializer:
-    """Make the body's `version` required when no If-Match header carries it, so that a body
-    missing it is refused together with every other missing field (one 400, all the names)."""
-    if not request.headers.get("If-Match", "").strip():
-        serializer.fields["version"].required = True
+def version_optional_with_if_match(serializer: Serializer, request: Request) -> Serializer:
+    """The body's `version` is required (as the schema says) unless an If-Match header carries
+    it, so that a body missing it is refused together with every other missing field."""
+    if request.headers.get("If-Match", "").strip():
+        serializer.fields["version"].required = False
     return serializer
 
 
@@ -113,6 +159,7 @@ __all__ = [
     "etag_for",
     "exception_handler",
     "parse_expected_version",
-    "require_version_unless_if_match",
+    "query_int",
     "status",
+    "version_optional_with_if_match",
 ]

@@ -1,12 +1,13 @@
 import django_filters
 from django.db.models import Q
 
+from annotator.lib.filters import StrictFilterSet
 from annotator.lib.search import Folded, fold
 from proposals.models import Candidacy, Proposal
 from proposals.selectors import proposal_filter
 
 
-class ProposalFilter(django_filters.FilterSet):
+class ProposalFilter(StrictFilterSet):
     election = django_filters.NumberFilter(field_name="candidacy__election")
     candidate = django_filters.NumberFilter(field_name="candidacy__candidate")
     candidacy = django_filters.NumberFilter(field_name="candidacy")
@@ -62,7 +63,7 @@ class ProposalFilter(django_filters.FilterSet):
         return queryset
 
 
-class CandidacyFilter(django_filters.FilterSet):
+class CandidacyFilter(StrictFilterSet):
     election = django_filters.NumberFilter(field_name="election")
     candidate = django_filters.NumberFilter(field_name="candidate")
 

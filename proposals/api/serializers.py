@@ -87,7 +87,7 @@ class ProposalListOutputSerializer(ProposalOutputSerializer):
     rating_count = serializers.IntegerField(read_only=True, default=0)
     verdict = serializers.CharField(source="verdict_feasibility", read_only=True, allow_null=True)
     merged_into: serializers.PrimaryKeyRelatedField[Proposal] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
 
     class Meta(ProposalOutputSerializer.Meta):
@@ -108,7 +108,7 @@ class ProposalUpdateInputSerializer(serializers.Serializer):
     secondary_themes = serializers.ListField(child=serializers.CharField(), required=False)
     title = serializers.CharField(max_length=200, required=False)
     statement = serializers.CharField(required=False)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(help_text="The version you edited (or send If-Match).")
 
 
 class ProposalMergeInputSerializer(serializers.Serializer):

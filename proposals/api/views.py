@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.lib.api import etag_for, parse_expected_version
+from annotator.lib.api import etag_for, parse_expected_version, version_optional_with_if_match
 from annotator.lib.errors import NotFoundError
 from proposals import selectors, services, stats
 from proposals.api.filters import CandidacyFilter, ProposalFilter
@@ -112,7 +112,9 @@ class ProposalDetailApi(APIView):
 
     @extend_schema(request=ProposalUpdateInputSerializer, responses=ProposalListOutputSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        data = ProposalUpdateInputSerializer(data=request.data)
+        data = version_optional_with_if_match(
+            ProposalUpdateInputSerializer(data=request.data), request
+        )
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         version = parse_expected_version(request, changes.pop("version", None))

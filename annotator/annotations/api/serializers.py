@@ -53,7 +53,7 @@ class AnnotationUpdateInputSerializer(serializers.Serializer):
     comment = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
     tags = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
     proposals = serializers.ListField(child=serializers.IntegerField(), required=False)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(help_text="The version you edited (or send If-Match).")
 
 
 class AnnotationOutputSerializer(serializers.ModelSerializer):

@@ -26,8 +26,24 @@ from annotator.annotations.api.serializers import (
 from annotator.annotations.models import Annotation
 from annotator.annotations.selectors import annotation_get_for, annotation_list_for
 from annotator.annotations.w3c import W3C_CONTEXT, annotation_to_w3c
-from annotator.lib.api import Pagination, etag_for, parse_expected_version
+from annotator.lib.api import (
+    Pagination,
+    etag_for,
+    parse_expected_version,
+    version_optional_with_if_match,
+)
 from annotator.lib.errors import StaleVersionError
+from annotator.lib.filters import StrictFilterSet
+
+# `Accept: application/ld+json` answers W3C Web Annotation JSON-LD (an AnnotationPage for lists).
+W3C_PAGE_SCHEMA = OpenApiTypes.OBJECT
+
+
+def _json_or_w3c(status_code: int) -> dict[tuple[int, str], Any]:
+    return {
+        (status_code, "application/json"): AnnotationOutputSerializer,
+        (status_code, "application/ld+json"): OpenApiTypes.OBJECT,
+    }
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -35,7 +51,7 @@ class JSONLDRenderer(JSONRenderer):
     format = "jsonld"
 
 
-class AnnotationFilter(django_filters.FilterSet):
+class AnnotationFilter(StrictFilterSet):
     article = django_filters.NumberFilter(field_name="article_id")
     author = django_filters.CharFilter(field_name="author__username")
     status = django_filters.ChoiceFilter(choices=Annotation.Status.choices)
@@ -87,6 +103,7 @@ class AnnotationListApi(APIView):
     """GET: visible annotations (filters article, author, status, proposal, tag). POST: create."""
 
     renderer_classes = [JSONRenderer, JSONLDRenderer]
+    pagination_class = AnnotationPagination  # read by the schema; `get` paginates itself
 
     @extend_schema(
         parameters=[
@@ -95,10 +112,11 @@ class AnnotationListApi(APIView):
             OpenApiParameter("status", OpenApiTypes.STR, enum=Annotation.Status.values),
             OpenApiParameter("proposal", OpenApiTypes.INT),
             OpenApiParameter("tag", OpenApiTypes.STR),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
-        responses=AnnotationOutputSerializer(many=True),
+        responses={
+            (200, "application/json"): AnnotationOutputSerializer(many=True),
+            (200, "application/ld+json"): W3C_PAGE_SCHEMA,
+        },
         description="Visible annotations in text order. `Accept: application/ld+json` returns a "
         "W3C AnnotationPage.",
     )
@@ -109,7 +127,7 @@ class AnnotationListApi(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         queryset = filterset.qs
-        paginator = AnnotationPagination()
+        paginator = self.pagination_class()
         if not _wants_jsonld(request):
             # The hot path (the reader, API clients): plain rows, two queries, no instances.
             rows: list[dict[str, Any]] = (
@@ -148,12 +166,14 @@ class AnnotationListApi(APIView):
                 "Idempotency-Key",
                 OpenApiTypes.STR,
                 location=OpenApiParameter.HEADER,
+                # 1 to 255 printable ASCII characters (a header carries no other text safely).
+                pattern=r"^[!-~][ -~]{0,253}[!-~]$|^[!-~]$",
                 description="Retry safely: a request repeated with the same key and body returns "
                 "the annotation the first one created (200, `Idempotent-Replayed: true`) instead "
                 "of a second one; the same key with another body is a 409.",
             )
         ],
-        responses={201: AnnotationOutputSerializer, 200: AnnotationOutputSerializer},
+        responses={**_json_or_w3c(201), **_json_or_w3c(200)},
     )
     def post(self, request: Request) -> Response:
         serializer = AnnotationCreateInputSerializer(data=request.data)
@@ -183,15 +203,17 @@ class AnnotationDetailApi(APIView):
     renderer_classes = [JSONRenderer, JSONLDRenderer]
 
     @extend_schema(
-        responses=AnnotationOutputSerializer,
+        responses=_json_or_w3c(200),
         description="`Accept: application/ld+json` returns the W3C Web Annotation.",
     )
     def get(self, request: Request, pk: int) -> Response:
         return _render(request, annotation_get_for(actor=request.user, annotation_id=pk))
 
-    @extend_schema(request=AnnotationUpdateInputSerializer, responses=AnnotationOutputSerializer)
+    @extend_schema(request=AnnotationUpdateInputSerializer, responses=_json_or_w3c(200))
     def patch(self, request: Request, pk: int) -> Response:
-        serializer = AnnotationUpdateInputSerializer(data=request.data)
+        serializer = version_optional_with_if_match(
+            AnnotationUpdateInputSerializer(data=request.data), request
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected = parse_expected_version(request, data.pop("version", None))
@@ -207,7 +229,14 @@ class AnnotationDetailApi(APIView):
     put = patch
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", OpenApiTypes.INT, description="or If-Match")],
+        parameters=[
+            OpenApiParameter(
+                "version",
+                OpenApiTypes.INT,
+                required=True,
+                description="The version you saw (may be sent as If-Match instead).",
+            )
+        ],
         responses={204: None},
     )
     def delete(self, request: Request, pk: int) -> Response:

@@ -1,9 +1,10 @@
 import django_filters
 
 from annotator.articles.models import Article
+from annotator.lib.filters import StrictFilterSet
 
 
-class ArticleFilter(django_filters.FilterSet):
+class ArticleFilter(StrictFilterSet):
     election = django_filters.NumberFilter(field_name="candidacies__election", distinct=True)
     candidate = django_filters.NumberFilter(field_name="candidacies__candidate", distinct=True)
     candidacy = django_filters.NumberFilter(field_name="candidacies", distinct=True)

@@ -6,16 +6,30 @@ from rest_framework import serializers
 
 from annotator.articles.models import Article
 
+SOURCE_RULE = (
+    "Give exactly one of `text` (not blank), `file` (multipart: .txt, .md, .html, .pdf) or "
+    "`source_url` (a public http(s) page); the content is checked as it is extracted (400 "
+    "`empty`, `unsupported_type`, `type_mismatch`, `no_text_layer`, `too_complex`, "
+    "`fetch_refused`, `fetch_failed`)."
+)
 
-class SourceInputSerializer(serializers.Serializer):
-    """One of `text`, `file` or `source_url`, plus the article's metadata."""
 
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    file = serializers.FileField(required=False, allow_empty_file=True)
+class SourceJSONInputSerializer(serializers.Serializer):
+    """A JSON body: `text` or `source_url` (a file needs multipart/form-data)."""
+
+    text = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text=SOURCE_RULE
+    )
     source_url = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
-class ArticleCreateInputSerializer(SourceInputSerializer):
+class SourceInputSerializer(SourceJSONInputSerializer):
+    """One of `text`, `file` or `source_url`."""
+
+    file = serializers.FileField(required=False, allow_empty_file=True)
+
+
+class ArticleCreateJSONInputSerializer(SourceJSONInputSerializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=300)
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
     author = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -29,6 +43,12 @@ class ArticleCreateInputSerializer(SourceInputSerializer):
     status = serializers.ChoiceField(
         choices=[Article.Status.DRAFT, Article.Status.PUBLISHED], default=Article.Status.DRAFT
     )
+
+
+class ArticleCreateInputSerializer(ArticleCreateJSONInputSerializer):
+    """One of `text`, `file` or `source_url`, plus the article's metadata."""
+
+    file = serializers.FileField(required=False, allow_empty_file=True)
 
 
 class SourcePreviewOutputSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from annotator.articles.api.intake_serializers import (
     ArticleStatusInputSerializer,
     ArticleStatusOutputSerializer,
     SourceInputSerializer,
+    SourceJSONInputSerializer,
     SourcePreviewOutputSerializer,
 )
 from annotator.articles.intake import PreparedSource, source_prepare_from_request
@@ -48,7 +49,13 @@ class SourcePreviewApi(APIView):
 
     parser_classes = INTAKE_PARSERS
 
-    @extend_schema(request=SourceInputSerializer, responses=SourcePreviewOutputSerializer)
+    @extend_schema(
+        request={
+            "application/json": SourceJSONInputSerializer,
+            "multipart/form-data": SourceInputSerializer,
+        },
+        responses=SourcePreviewOutputSerializer,
+    )
     def post(self, request: Request) -> Response:
         if not can_add_source(request.user):
             raise PermissionDeniedError(_("Only fact-checkers and moderators can add a source."))

@@ -1,8 +1,22 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.articles.models import Article
+
+
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "string", "format": "uri"},
+            {"type": "string", "maxLength": 0},
+        ],
+        "description": "The source's address, or an empty string when it has none.",
+    }
+)
+class OptionalURLField(serializers.CharField):
+    """A URL that may be empty: documented as a URI or "" (never a URI that may not be one)."""
 
 
 class CandidacyBriefSerializer(serializers.Serializer):
@@ -15,7 +29,7 @@ class CandidacyBriefSerializer(serializers.Serializer):
 
 class ArticleListOutputSerializer(serializers.ModelSerializer):
     candidacies = CandidacyBriefSerializer(many=True, read_only=True)
-    url = serializers.URLField(read_only=True)
+    url = OptionalURLField(read_only=True)
     page = serializers.SerializerMethodField()
 
     class Meta:

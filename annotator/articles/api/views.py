@@ -7,7 +7,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotator.articles.api.filters import ArticleFilter
-from annotator.articles.api.intake_serializers import ArticleCreateInputSerializer
+from annotator.articles.api.intake_serializers import (
+    ArticleCreateInputSerializer,
+    ArticleCreateJSONInputSerializer,
+)
 from annotator.articles.api.intake_views import INTAKE_PARSERS, prepared_from
 from annotator.articles.api.serializers import (
     ArticleDetailOutputSerializer,
@@ -20,7 +23,7 @@ from annotator.articles.services import article_revise_text
 from annotator.lib.api import (
     etag_for,
     parse_expected_version,
-    require_version_unless_if_match,
+    version_optional_with_if_match,
 )
 from annotator.lib.errors import NotFoundError
 
@@ -35,7 +38,13 @@ class ArticleListApi(generics.ListCreateAPIView):
     def get_queryset(self):  # type: ignore[override]
         return article_list_for(actor=self.request.user)
 
-    @extend_schema(request=ArticleCreateInputSerializer, responses=ArticleDetailOutputSerializer)
+    @extend_schema(
+        request={
+            "application/json": ArticleCreateJSONInputSerializer,
+            "multipart/form-data": ArticleCreateInputSerializer,
+        },
+        responses=ArticleDetailOutputSerializer,
+    )
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
         serializer = ArticleCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -61,7 +70,7 @@ class ArticleListApi(generics.ListCreateAPIView):
 class ArticleTextInputSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False)
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(help_text="The version you edited (or send If-Match).")
 
 
 class ArticleDetailApi(generics.RetrieveAPIView):
@@ -85,7 +94,7 @@ class ArticleDetailApi(generics.RetrieveAPIView):
         except Article.DoesNotExist as exc:
             raise NotFoundError(_("Article not found.")) from exc
         serializer = ArticleTextInputSerializer(data=request.data)
-        require_version_unless_if_match(serializer, request)
+        version_optional_with_if_match(serializer, request)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         counts = article_revise_text(

@@ -71,8 +71,19 @@ class ExportCancelView(APIView):
         return Response(ExportJobOutputSerializer(job).data)
 
 
+def _download_media_types() -> list[str]:
+    """Every format's media type, parameters dropped (as schemas and clients compare them)."""
+    return sorted({f.media_type.split(";")[0].strip() for f in FORMATTERS.values()})
+
+
 class ExportDownloadView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    """The finished file in its format's media type; 409 before it is ready, 410 once deleted."""
+
+    extra_error_statuses = (409, 410)
+
+    @extend_schema(
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in _download_media_types()}
+    )
     def get(self, request: Request, pk: int) -> FileResponse:
         job = export_download_for(actor=request.user, job_id=pk)
         formatter = FORMATTERS[job.format]

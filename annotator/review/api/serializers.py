@@ -46,6 +46,12 @@ class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class HideInputSerializer(serializers.Serializer):
+    """Hiding needs a reason, shown to the author and kept in the history."""
+
+    reason = serializers.CharField(max_length=2000)
+
+
 class AnnotationEventSerializer(serializers.ModelSerializer):
     actor = UserSummarySerializer(allow_null=True)
 

@@ -54,10 +54,14 @@ class AnnotationReviewView(APIView):
 
 class _ModerationView(APIView):
     action_name = ""
+    input_serializer: type[s.serializers.Serializer] = s.ReasonInputSerializer
 
-    @extend_schema(request=s.ReasonInputSerializer, responses=s.AnnotationStateSerializer)
+    def get_serializer_class(self) -> type[s.serializers.Serializer]:  # read by the schema
+        return self.input_serializer
+
+    @extend_schema(responses=s.AnnotationStateSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = s.ReasonInputSerializer(data=request.data)
+        data = self.input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         reason = data.validated_data["reason"]
         actor = request.user
@@ -82,6 +86,7 @@ class AnnotationUnlockView(_ModerationView):
 
 class AnnotationHideView(_ModerationView):
     action_name = "hide"
+    input_serializer = s.HideInputSerializer
 
 
 class AnnotationRestoreView(_ModerationView):

@@ -252,6 +252,10 @@ SPECTACULAR_SETTINGS = {
     # PATCH bodies are documented as their serializers declare them (`version` required), not as
     # "every field optional" (annotator/lib/schema.py holds the rest of the contract).
     "COMPONENT_SPLIT_PATCH": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "annotator.lib.schema.postprocess_contract",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ArticleKindEnum": "annotator.articles.models.Article.Kind",
         "ArticleStatusEnum": "annotator.articles.models.Article.Status",

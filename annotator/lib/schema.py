@@ -5,7 +5,8 @@ answers it can give, each with the one error envelope (`ErrorEnvelope`):
 
 - 400 when the operation takes a body or query parameters (invalid input, bad query parameter);
 - 401 and 403 unless anyone may call it (no or expired token; role limits, CSRF);
-- 404 when the path names an object, or the list is paginated (a page past the end);
+- 404 when the path names an object, the body may name one (an annotation to flag, a proposal
+  to merge into), or the list is paginated (a page past the end);
 - 409 on writes (stale `version`, a state that forbids the transition, a duplicate);
 - 413 and 415 when it takes a body (over the size limit; a media type it does not parse);
 - 414 when it takes query parameters (a request line over `API_MAX_REQUEST_LINE`);
@@ -57,9 +58,11 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-# What DRF's CharField trims (str.strip: Python's whitespace, a wider set than ECMA's `\s`): a
-# string must hold one other character to survive the trim when blanks are refused.
-NON_BLANK_PATTERN = r"[^\s\x1c-\x1f\x85\ufeff]"
+# DRF's CharField refuses NUL characters, and trims what str.strip() trims (Python's whitespace, a
+# wider set than ECMA's `\s`) before refusing a blank: the patterns say both.
+_BLANK = r"\s\x00\x1c-\x1f\x85\ufeff"
+NO_NUL_PATTERN = r"^[^\x00]*$"
+NON_BLANK_PATTERN = rf"^[^\x00]*[^{_BLANK}][^\x00]*$"
 
 
 class ContractAutoSchema(AutoSchema):
@@ -72,15 +75,18 @@ class ContractAutoSchema(AutoSchema):
         if (
             direction == "request"
             and isinstance(field, serializers.CharField)
-            and not field.allow_blank
             and isinstance(schema, dict)
             and schema.get("type") == "string"
             and "pattern" not in schema
             and "enum" not in schema
+            and "format" not in schema
         ):
-            if field.trim_whitespace:
-                schema["pattern"] = NON_BLANK_PATTERN
-            schema.setdefault("minLength", 1)
+            blank_refused = not field.allow_blank
+            schema["pattern"] = (
+                NON_BLANK_PATTERN if blank_refused and field.trim_whitespace else NO_NUL_PATTERN
+            )
+            if blank_refused:
+                schema.setdefault("minLength", 1)
         return schema
 
     #: Operations where failed logins are counted and answered 429 once the account is locked.
@@ -100,7 +106,7 @@ class ContractAutoSchema(AutoSchema):
             codes.add(400)
         if not public:
             codes.update((401, 403))
-        if "{" in self.path or self._get_pagination_parameters():
+        if "{" in self.path or self._get_pagination_parameters() or (takes_body and not public):
             codes.add(404)
         if self.method in UNSAFE_METHODS and not public:
             codes.add(409)
@@ -135,3 +141,23 @@ class ContractAutoSchema(AutoSchema):
             response["description"] = ERROR_DESCRIPTIONS[code]
             responses[str(code)] = response
         return responses
+
+
+# Rules between fields that a serializer cannot state, added to the generated components.
+ONE_OF_REQUIRED = {
+    # A flag names exactly one target.
+    "FlagInputRequest": ("annotation", "reply"),
+}
+
+
+def postprocess_contract(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: the `ONE_OF_REQUIRED` rules."""
+    components = result.get("components", {}).get("schemas", {})
+    for name, fields in ONE_OF_REQUIRED.items():
+        component = components.get(name)
+        if component is None:
+            continue
+        for field in fields:
+            component["properties"][field].pop("nullable", None)
+        component["oneOf"] = [{"required": [field]} for field in fields]
+    return result

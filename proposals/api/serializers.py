@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from proposals import scale
 from proposals.models import (
     Candidacy,
     Candidate,
@@ -182,8 +183,13 @@ class VerdictOutputSerializer(serializers.ModelSerializer):
 
 
 class VerdictInputSerializer(serializers.Serializer):
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
-    feasibility = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    """The rules (summary required, a value of the scale) are the service's; this states them for
+    the schema and refuses a wrong shape early."""
+
+    summary = serializers.CharField(max_length=1000)
+    feasibility = serializers.ChoiceField(
+        choices=scale.FEASIBILITY_VALUES, required=False, allow_blank=True, allow_null=True
+    )
 
 
 class AgreementQuerySerializer(serializers.Serializer):

@@ -8,7 +8,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from annotator.lib import roles
-from annotator.lib.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from annotator.lib.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from annotator.review.models import Notification
 from annotator.review.notifications import notify
 from proposals import scale
@@ -52,7 +57,7 @@ def verdict_publish(
         if proposal is None:
             raise NotFoundError(_("No such proposal."))
         if proposal.merged_into_id is not None:
-            raise InvalidInputError(_("This proposal was merged; publish on the kept record."))
+            raise ConflictError(_("This proposal was merged; publish on the kept record."))
         ratings = list(
             FeasibilityRating.objects.filter(proposal=proposal)
             .select_related("rater")
@@ -60,7 +65,8 @@ def verdict_publish(
         )
         proposed = verdict_proposal(ratings)
         if proposed.status == "insufficient":
-            raise InvalidInputError(
+            # The proposal's state forbids it (not the request's shape): 409.
+            raise ConflictError(
                 _("A verdict needs at least two ratings (%(n)d so far).") % {"n": len(ratings)}
             )
         chosen = feasibility or proposed.feasibility

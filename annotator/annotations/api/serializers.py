@@ -22,7 +22,7 @@ __all__ = [
 
 
 class QuoteSerializer(serializers.Serializer):
-    exact = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    exact = serializers.CharField(trim_whitespace=False)
     prefix = serializers.CharField(trim_whitespace=False, allow_blank=True, required=False)
     suffix = serializers.CharField(trim_whitespace=False, allow_blank=True, required=False)
 
@@ -65,7 +65,9 @@ class AnnotationOutputSerializer(serializers.ModelSerializer):
     proposal_links = serializers.SerializerMethodField()
     author = serializers.CharField(source="author.username", read_only=True)
     author_name = serializers.SerializerMethodField()
-    modified_by = serializers.CharField(source="modified_by.username", default=None)
+    modified_by = serializers.CharField(
+        source="modified_by.username", default=None, allow_null=True
+    )
     comment_html = serializers.SerializerMethodField()
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     revision = serializers.IntegerField(source="revision_id", read_only=True)

@@ -1,15 +1,46 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.exports.models import ExportJob
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "election": {"type": "string", "description": "An election's key."},
+            "candidate": {"type": "string", "description": "A candidate's key."},
+            "theme": {"type": "string", "description": "A theme's code."},
+            "article": {"type": "integer", "description": "An article you can see."},
+            "date_from": {"type": "string", "format": "date"},
+            "date_to": {"type": "string", "format": "date"},
+            "verified_only": {"type": "boolean", "default": True},
+        },
+    }
+)
+class ExportFiltersField(serializers.JSONField):
+    """Checked by annotator.exports.filters.clean_filters (400 naming the filter at fault)."""
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"bom": {"type": "boolean", "description": "CSV: start with a BOM."}},
+    }
+)
+class ExportOptionsField(serializers.JSONField):
+    """Checked by annotator.exports.filters.clean_options."""
+
+
 class ExportRequestInputSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ExportJob.Format.choices)
-    filters = serializers.JSONField(required=False, default=dict)
-    options = serializers.JSONField(required=False, default=dict)
+    filters = ExportFiltersField(required=False, default=dict)
+    options = ExportOptionsField(required=False, default=dict)
 
 
 class ExportCancelInputSerializer(serializers.Serializer):
@@ -61,3 +92,17 @@ class ExportJobOutputSerializer(serializers.ModelSerializer):
 
     def get_cancel_url(self, job: ExportJob) -> str | None:
         return reverse("api:export-cancel", args=[job.pk]) if job.is_active else None
+
+
+class ExportJobCreatedOutputSerializer(ExportJobOutputSerializer):
+    """The 202 answer to an export request: the job, and a `notice` when it waits for the queue."""
+
+    # Not read-only: read-only fields are documented as always present, and this one is not.
+    notice = serializers.CharField(
+        required=False,
+        help_text="Present when the task queue is unreachable: the job is saved and will run "
+        "when it is back.",
+    )
+
+    class Meta(ExportJobOutputSerializer.Meta):
+        fields = [*ExportJobOutputSerializer.Meta.fields, "notice"]

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from annotator.exports import services
 from annotator.exports.api.serializers import (
     ExportCancelInputSerializer,
+    ExportJobCreatedOutputSerializer,
     ExportJobOutputSerializer,
     ExportRequestInputSerializer,
 )
@@ -37,7 +38,9 @@ class ExportListCreateView(GenericAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ExportJobOutputSerializer(page, many=True).data)
 
-    @extend_schema(request=ExportRequestInputSerializer, responses={202: ExportJobOutputSerializer})
+    @extend_schema(
+        request=ExportRequestInputSerializer, responses={202: ExportJobCreatedOutputSerializer}
+    )
     def post(self, request: Request) -> Response:
         data = ExportRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -13,4 +13,4 @@ RUN python -m annotator.lib.compilemessages \
  && mkdir -p /data/exports /data/media && chown -R annotator /data
 USER annotator
 EXPOSE 8000
-CMD ["gunicorn", "annotator.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]
+CMD ["gunicorn", "-c", "python:annotator.gunicorn_conf", "annotator.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]

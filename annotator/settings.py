@@ -351,6 +351,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * MAX_SOURCE_BYTES + 1024 * 1024
 # JSON bodies (annotator.lib.parsers): deeper nesting or a longer list is a 400 before any work.
 API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32)
 API_MAX_JSON_LIST_LENGTH = env_int("API_MAX_JSON_LIST_LENGTH", 1000)
+# Request line and headers (annotator.lib.middleware): past these, 414 / 431 in the error envelope
+# on the API. gunicorn's own limits (annotator/gunicorn_conf.py) are set above them.
+API_MAX_REQUEST_LINE = env_int("API_MAX_REQUEST_LINE", 8000)
+API_MAX_HEADER_SIZE = env_int("API_MAX_HEADER_SIZE", 8000)
+API_MAX_HEADERS = env_int("API_MAX_HEADERS", 100)
 # Exports (annotator/exports): chunk size of the streaming cursor, Celery time limits (seconds),
 # when the beat task re-enqueues lost jobs, how many interrupted runs before a job fails, the
 # licence stated in data packages, and a per-chunk delay that only tests set.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.lib.errors import InvalidInputError, PermissionDeniedError
+from annotator.lib.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from proposals.models import Verdict
 from proposals.selectors import verdict_proposal
 from proposals.services import verdict_publish
@@ -116,9 +116,10 @@ def test_a_proposal_to_discuss_needs_an_explicit_feasibility(reviewer, fact_chec
 
 
 def test_a_verdict_needs_two_ratings(reviewer, fact_checker):
+    """The proposal's state forbids it, not the request's shape: a conflict (409)."""
     proposal = ProposalFactory()
     RatingFactory(proposal=proposal, rater=fact_checker)
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(ConflictError):
         verdict_publish(actor=reviewer, proposal_id=proposal.pk, summary="Avis.")
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.annotations.models import Annotation
@@ -10,6 +11,7 @@ from annotator.annotations.read_model import (
     annotation_data,
     annotation_list_data,
 )
+from annotator.lib.schema import NO_NUL_PATTERN
 
 __all__ = [
     "LIST_COLUMNS",
@@ -21,8 +23,14 @@ __all__ = [
 ]
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "pattern": NO_NUL_PATTERN})
+class SelectedTextField(serializers.CharField):
+    """The quoted passage: documented non-empty; an empty one is refused by the service with its
+    own message (`empty` selection)."""
+
+
 class QuoteSerializer(serializers.Serializer):
-    exact = serializers.CharField(trim_whitespace=False)
+    exact = SelectedTextField(trim_whitespace=False, allow_blank=True)
     prefix = serializers.CharField(trim_whitespace=False, allow_blank=True, required=False)
     suffix = serializers.CharField(trim_whitespace=False, allow_blank=True, required=False)
 

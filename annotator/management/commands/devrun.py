@@ -38,6 +38,8 @@ def process_commands(port: int, beat_schedule: str) -> dict[str, list[str]]:
             python,
             "-m",
             "gunicorn",
+            "-c",
+            "python:annotator.gunicorn_conf",
             "annotator.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",

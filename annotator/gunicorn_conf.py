@@ -1,0 +1,20 @@
+"""gunicorn settings for every way the app is served: `make run` (devrun), the Dockerfile and
+docker-compose (`gunicorn -c python:annotator.gunicorn_conf ...`).
+
+Request limits: gunicorn answers its own limits with an HTML page, so they are set above the
+app's (API_MAX_REQUEST_LINE, API_MAX_HEADER_SIZE, API_MAX_HEADERS in settings), and the app
+answers 414 / 431 in the JSON error envelope (annotator.lib.middleware). `limit_request_line = 0`
+leaves only gunicorn's 1 MB parser bound; headers stay bounded at 32 kB each and 200 in all.
+
+Load (issue 15, bench/load_newsroom.py): a listen backlog of 2048 so that bursts of connections
+queue instead of being reset; threads per worker from GUNICORN_THREADS (4).
+"""
+
+import os
+
+limit_request_line = 0
+limit_request_field_size = 32768
+limit_request_fields = 200
+backlog = 2048
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))

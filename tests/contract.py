@@ -211,3 +211,52 @@ def requests_keep_the_connection() -> Iterator[None]:
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
+
+
+# Set-up shared by the short run (test) and the long one (bench).
+
+
+def refuse_name_resolution(*args: Any, **kwargs: Any) -> Any:
+    raise OSError("the contract run never resolves or fetches addresses")
+
+
+def seed_objects(fact_checker: Any) -> dict[str, list[int]]:
+    """A few objects of each kind, so that half the cases hit existing ids (200 answers)."""
+    from tests.factories import AnnotationFactory, ArticleFactory, ProposalFactory
+    from tests.factories.exports import ExportJobFactory
+    from tests.factories.review import FlagFactory, NotificationFactory, ReplyFactory
+
+    article = ArticleFactory(text="Le candidat promet la fibre partout en 2027. " * 4)
+    proposal = ProposalFactory()
+    own = AnnotationFactory(author=fact_checker, article=article)
+    other = AnnotationFactory(article=article, status="submitted")
+    ReplyFactory(annotation=other)
+    flag = FlagFactory(annotation=other)
+    notification = NotificationFactory(recipient=fact_checker, annotation=other)
+    job = ExportJobFactory(requested_by=fact_checker)
+    return {
+        "/api/articles/": [article.pk],
+        "/api/annotations/": [own.pk, other.pk],
+        "/api/proposals/": [proposal.pk],
+        "/api/flags/": [flag.pk],
+        "/api/notifications/": [notification.pk],
+        "/api/exports/": [job.pk],
+        "/api/auth/tokens/": [fact_checker.pk],
+    }
+
+
+def ids_for(objects: dict[str, list[int]]) -> Any:
+    def known_ids(path: str) -> list[int]:
+        for prefix, ids in objects.items():
+            if path.startswith(prefix):
+                return ids
+        return []
+
+    return known_ids
+
+
+def token_headers(user: Any) -> Any:
+    from annotator.lib.auth_tokens import token_issue
+
+    # Issued again for every request: the run also calls the revoke endpoints.
+    return lambda: {"Authorization": f"Token {token_issue(user=user).key}"}

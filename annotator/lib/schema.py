@@ -150,9 +150,24 @@ ONE_OF_REQUIRED = {
 }
 
 
+# A review that asks for changes or rejects says why (annotator.review.services).
+REVIEW_DECISION_RULE = [
+    {"properties": {"decision": {"enum": ["approve"]}}},
+    {
+        "properties": {
+            "decision": {"enum": ["request_changes", "reject"]},
+            "comment": {"type": "string", "pattern": NON_BLANK_PATTERN},
+        },
+        "required": ["comment"],
+    },
+]
+
+
 def postprocess_contract(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: the `ONE_OF_REQUIRED` rules."""
+    """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: the rules between fields above."""
     components = result.get("components", {}).get("schemas", {})
+    if "ReviewInputRequest" in components:
+        components["ReviewInputRequest"]["oneOf"] = REVIEW_DECISION_RULE
     for name, fields in ONE_OF_REQUIRED.items():
         component = components.get(name)
         if component is None:

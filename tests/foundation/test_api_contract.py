@@ -9,65 +9,24 @@ bench/contract_long.py.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.core.wsgi import get_wsgi_application
 
-from annotator.lib.auth_tokens import token_issue
 from tests.contract import (
     SEMANTIC_400_FIELDS,
     ContractReport,
+    ids_for,
     load_schema,
+    refuse_name_resolution,
     requests_keep_the_connection,
     run_contract,
+    seed_objects,
+    token_headers,
 )
-from tests.factories import AnnotationFactory, ArticleFactory, ProposalFactory, UserFactory
-from tests.factories.exports import ExportJobFactory
-from tests.factories.review import FlagFactory, NotificationFactory, ReplyFactory
+from tests.factories import UserFactory
 
 # Examples per operation, per mode (positive, negative), per role: ~1,000 requests in all.
 SHORT_RUN_EXAMPLES = 5
-
-
-def refuse_name_resolution(*args: Any, **kwargs: Any) -> Any:
-    raise OSError("the contract run never resolves or fetches addresses")
-
-
-def seed_objects(fact_checker: Any, moderator: Any) -> dict[str, list[int]]:
-    """A few objects of each kind, so that half the cases hit existing ids (200 answers)."""
-    article = ArticleFactory(text="Le candidat promet la fibre partout en 2027. " * 4)
-    proposal = ProposalFactory()
-    own = AnnotationFactory(author=fact_checker, article=article)
-    other = AnnotationFactory(article=article, status="submitted")
-    ReplyFactory(annotation=other)
-    flag = FlagFactory(annotation=other)
-    notification = NotificationFactory(recipient=fact_checker, annotation=other)
-    job = ExportJobFactory(requested_by=fact_checker)
-    return {
-        "/api/articles/": [article.pk],
-        "/api/annotations/": [own.pk, other.pk],
-        "/api/proposals/": [proposal.pk],
-        "/api/flags/": [flag.pk],
-        "/api/notifications/": [notification.pk],
-        "/api/exports/": [job.pk],
-        "/api/auth/tokens/": [fact_checker.pk],
-    }
-
-
-def ids_for(objects: dict[str, list[int]]) -> Any:
-    def known_ids(path: str) -> list[int]:
-        for prefix, ids in objects.items():
-            if path.startswith(prefix):
-                return ids
-        return []
-
-    return known_ids
-
-
-def token_headers(user: Any) -> Any:
-    # Issued again for every request: the run also calls the revoke endpoints.
-    return lambda: {"Authorization": f"Token {token_issue(user=user).key}"}
 
 
 @pytest.mark.slow
@@ -76,7 +35,7 @@ def test_schemathesis_finds_nothing_as_a_fact_checker_and_as_a_moderator(monkeyp
     monkeypatch.setattr("annotator.articles.intake.socket.getaddrinfo", refuse_name_resolution)
     fact_checker = UserFactory(role="fact-checker")
     moderator = UserFactory(role="moderator")
-    objects = seed_objects(fact_checker, moderator)
+    objects = seed_objects(fact_checker)
     with requests_keep_the_connection():
         schema = load_schema(get_wsgi_application())
         report = run_contract(

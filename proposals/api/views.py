@@ -230,7 +230,9 @@ class AgreementApi(APIView):
             "candidate": request.query_params.get("candidate"),
             "proposal": request.query_params.getlist("proposal"),
         }
-        data = AgreementQuerySerializer(data={k: v for k, v in query.items() if v})
+        # A parameter given empty is refused like a wrong one (400), never silently dropped.
+        present = {k: v for k, v in query.items() if k in request.query_params}
+        data = AgreementQuerySerializer(data=present)
         data.is_valid(raise_exception=True)
         filters = dict(data.validated_data)
         filters["proposals"] = filters.pop("proposal", [])

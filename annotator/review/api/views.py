@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -125,8 +128,19 @@ class AnnotationReplyListView(generics.ListAPIView):
         return Response(s.ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
+FLAG_STATUSES = ("open", "resolved", "dismissed", "all")
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=FLAG_STATUSES, default="open"),
+        ]
+    )
+)
 class FlagListView(generics.ListAPIView):
-    """GET: the moderators' queue of open flags (`?status=` for others). POST: flag something."""
+    """GET: the moderators' queue of open flags (`?status=` for others; another value is a 400).
+    POST: flag something."""
 
     serializer_class = s.FlagSerializer
     queryset = Flag.objects.none()  # for the schema; requests use the selector
@@ -135,8 +149,10 @@ class FlagListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         wanted = self.request.query_params.get("status", "open")
-        if wanted not in ("open", "resolved", "dismissed", "all"):
-            wanted = "open"
+        if wanted not in FLAG_STATUSES:
+            raise ValidationError(
+                {"status": [_("Expected one of: %s.") % ", ".join(FLAG_STATUSES)]}
+            )
         return selectors.flag_list_for(
             actor=self.request.user, status=None if wanted == "all" else wanted
         )
@@ -166,8 +182,11 @@ class FlagResolveView(APIView):
         return Response(s.FlagSerializer(flag).data)
 
 
+@extend_schema_view(
+    get=extend_schema(parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, default=False)])
+)
 class NotificationListView(generics.ListAPIView):
-    """The signed-in user's notifications, newest first; `?unread=1` for unread ones only."""
+    """The signed-in user's notifications, newest first; `?unread=true` for unread ones only."""
 
     serializer_class = s.NotificationSerializer
     queryset = Notification.objects.none()  # for the schema; requests use the selector
@@ -175,7 +194,10 @@ class NotificationListView(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        unread = self.request.query_params.get("unread") in ("1", "true")
+        raw = self.request.query_params.get("unread", "false").lower()
+        if raw not in ("1", "true", "0", "false"):
+            raise ValidationError({"unread": [_("Use true or false.")]})
+        unread = raw in ("1", "true")
         return selectors.notification_list_for(actor=self.request.user, unread_only=unread)
 
 

@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleKindEnum": "annotator.articles.models.Article.Kind",
         "ArticleStatusEnum": "annotator.articles.models.Article.Status",
+        "NewArticleStatusEnum": "annotator.articles.api.intake_serializers.NEW_ARTICLE_STATUSES",
         "ElectionKindEnum": "proposals.models.Election.Kind",
         "AnnotationStatusEnum": "annotator.annotations.models.Annotation.Status",
         "FeasibilityEnum": "proposals.models.Feasibility",

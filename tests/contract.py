@@ -192,7 +192,11 @@ def _run_operation(
         except (Failure, FailureGroup) as exc:
             for failure in _failures_of(exc):
                 key = (label, type(failure).__name__, response.status_code)
-                message = f"{failure.title}: {failure.message} | answered {response.text[:300]}"
+                sent = f"{case.media_type} {case.query} {str(case.body)[:200]}"
+                message = (
+                    f"{failure.title}: {failure.message} | sent {sent}"
+                    f" | answered {response.text[:300]}"
+                )
                 report.failures.setdefault(key, " ".join(message.split())[:700])
 
     # Negative mode has nothing to negate on some operations (no parameters, no body).

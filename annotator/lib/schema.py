@@ -62,6 +62,7 @@ ERROR_DESCRIPTIONS = {
 # wider set than ECMA's `\s`) before refusing a blank: the patterns say both.
 _BLANK = r"\s\x00\x1c-\x1f\x85\ufeff"
 NO_NUL_PATTERN = r"^[^\x00]*$"
+DATE_PATTERN = r"^(?!0000)[0-9]{4}-"
 NON_BLANK_PATTERN = rf"^[^\x00]*[^{_BLANK}][^\x00]*$"
 
 
@@ -72,6 +73,14 @@ class ContractAutoSchema(AutoSchema):
         self, field: Any, direction: Any, bypass_extensions: bool = False
     ) -> Any:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.DateField)
+            and isinstance(schema, dict)
+            and schema.get("format") == "date"
+        ):
+            # RFC 3339 allows the year 0000; Python's dates (and so the API) start at 0001.
+            schema["pattern"] = DATE_PATTERN
         if (
             direction == "request"
             and isinstance(field, serializers.CharField)
@@ -88,6 +97,14 @@ class ContractAutoSchema(AutoSchema):
             if blank_refused:
                 schema.setdefault("minLength", 1)
         return schema
+
+    def _get_parameters(self) -> list[Any]:
+        parameters: list[Any] = super()._get_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {}) if isinstance(parameter, dict) else {}
+            if schema.get("format") == "date":
+                schema["pattern"] = DATE_PATTERN
+        return parameters
 
     #: Operations where failed logins are counted and answered 429 once the account is locked.
     login_paths = ("/api/auth/token/",)

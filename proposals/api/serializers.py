@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from proposals import scale
@@ -148,15 +149,75 @@ class RatingOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            key: {"type": "integer", "minimum": 0, "maximum": 3} for key in scale.OBSTACLE_KEYS
+        },
+        "description": "Obstacle level per dimension: 0 none, 1 minor, 2 major, 3 blocking.",
+    }
+)
+class ObstaclesField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {"url": {"type": "string", "format": "uri"}},
+                    "required": ["url"],
+                    "additionalProperties": False,
+                },
+                {
+                    "type": "object",
+                    "properties": {"annotation": {"type": "integer"}},
+                    "required": ["annotation"],
+                    "additionalProperties": False,
+                },
+            ]
+        },
+        "description": "A web page, or an annotation you can see (by id).",
+    }
+)
+class EvidenceField(serializers.JSONField):
+    pass
+
+
+def _one_of(values: tuple[str, ...]) -> dict[str, str]:
+    # A pattern rather than an enum: the scale's enums are named components already
+    # (FeasibilityEnum, LevelEnum), and these rating fields are checked by the service.
+    return {
+        "type": "string",
+        "pattern": "^(" + "|".join(values) + ")$",
+        "description": "One of: " + ", ".join(values) + ".",
+    }
+
+
+@extend_schema_field(_one_of(scale.FEASIBILITY_VALUES))
+class FeasibilityValueField(serializers.CharField):
+    pass
+
+
+@extend_schema_field(_one_of(scale.LEVEL_VALUES))
+class LevelValueField(serializers.CharField):
+    pass
+
+
 class RatingInputSerializer(serializers.Serializer):
     """Shape only; the rubric rules are checked by the service (one place, one message)."""
 
-    feasibility = serializers.CharField(required=False, allow_blank=True, default="")
-    obstacles = serializers.JSONField(required=False, default=dict)
-    importance = serializers.CharField(required=False, allow_blank=True, default="")
-    confidence = serializers.CharField(required=False, allow_blank=True, default="")
+    feasibility = FeasibilityValueField(required=False, allow_blank=True, default="")
+    obstacles = ObstaclesField(required=False, default=dict)
+    importance = LevelValueField(required=False, allow_blank=True, default="")
+    confidence = LevelValueField(required=False, allow_blank=True, default="")
     justification = serializers.CharField(required=False, allow_blank=True, default="")
-    evidence = serializers.JSONField(required=False)
+    evidence = EvidenceField(required=False)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 

@@ -6,6 +6,9 @@ from rest_framework import serializers
 
 from annotator.articles.models import Article
 
+# The states a new article may start in (named in SPECTACULAR_SETTINGS ENUM_NAME_OVERRIDES).
+NEW_ARTICLE_STATUSES = [Article.Status.DRAFT.value, Article.Status.PUBLISHED.value]
+
 SOURCE_RULE = (
     "Give exactly one of `text` (not blank), `file` (multipart: .txt, .md, .html, .pdf) or "
     "`source_url` (a public http(s) page); the content is checked as it is extracted (400 "
@@ -40,9 +43,7 @@ class ArticleCreateJSONInputSerializer(SourceJSONInputSerializer):
     candidacies = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list
     )
-    status = serializers.ChoiceField(
-        choices=[Article.Status.DRAFT, Article.Status.PUBLISHED], default=Article.Status.DRAFT
-    )
+    status = serializers.ChoiceField(choices=NEW_ARTICLE_STATUSES, default=Article.Status.DRAFT)
 
 
 class ArticleCreateInputSerializer(ArticleCreateJSONInputSerializer):

@@ -6,8 +6,12 @@ app's (API_MAX_REQUEST_LINE, API_MAX_HEADER_SIZE, API_MAX_HEADERS in settings), 
 answers 414 / 431 in the JSON error envelope (annotator.lib.middleware). `limit_request_line = 0`
 leaves only gunicorn's 1 MB parser bound; headers stay bounded at 32 kB each and 200 in all.
 
-Load (issue 15, bench/load_newsroom.py): a listen backlog of 2048 so that bursts of connections
-queue instead of being reset; threads per worker from GUNICORN_THREADS (4).
+Load (issue 15, bench/load_newsroom.py): idle keep-alive connections are kept 20 s (gunicorn's
+2 s default closed them between two clicks of a user, whose next request then met a closed
+socket: 48 "connection reset / closed without response" in 8,800 requests); a listen backlog of
+2048 so that bursts of connections queue instead of being refused; workers and threads from
+GUNICORN_WORKERS (2) and GUNICORN_THREADS (4), command-line flags win. A proxy in front must
+keep its upstream keep-alive shorter than 20 s.
 """
 
 import os
@@ -15,6 +19,7 @@ import os
 limit_request_line = 0
 limit_request_field_size = 32768
 limit_request_fields = 200
+keepalive = 20
 backlog = 2048
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))

@@ -41,8 +41,6 @@ def main() -> int:
     import django
 
     django.setup()
-    # Every 4xx is logged as a warning: keep the report readable (a 500 is still logged).
-    logging.getLogger("django.request").setLevel(logging.ERROR)
     from django.contrib.auth.models import Group, Permission
     from django.core.wsgi import get_wsgi_application
     from django.db import transaction
@@ -66,7 +64,10 @@ def main() -> int:
         users = {role: UserFactory(role=role) for role in ("fact-checker", "reviewer", "moderator")}
         objects = seed_objects(users["fact-checker"])
         with requests_keep_the_connection():
-            schema = load_schema(get_wsgi_application())
+            application = get_wsgi_application()  # sets logging up again
+            # Every 4xx is logged as a warning: keep the report readable (a 500 is still logged).
+            logging.getLogger("django.request").setLevel(logging.ERROR)
+            schema = load_schema(application)
             report = run_contract(
                 schema,
                 roles={role: token_headers(user) for role, user in users.items()},

@@ -10,7 +10,7 @@ export XDG_RUNTIME_DIR ?= /tmp
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint typecheck messages browser services-up services-down bench lock clean backup-drill
+.PHONY: help install run test test-fast lint typecheck messages browser services-up services-down bench lock clean backup-drill contract-long load
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
@@ -58,6 +58,12 @@ services-down: install ## Stop the embedded services
 
 bench: install ## Run the benchmarks in bench/ and print their figures
 	$(WITH_SERVICES) $(PY) bench/run_all.py
+
+contract-long: install ## Long schemathesis run over every API operation, 3 roles (EXAMPLES=60)
+	$(WITH_SERVICES) $(PY) bench/contract_long.py --examples $${EXAMPLES:-60}
+
+load: install ## 50 simulated newsroom members for 2 minutes against gunicorn, counts reconciled
+	$(WITH_SERVICES) $(PY) bench/load_newsroom.py
 
 backup-drill: install ## Back up the database, restore it into a fresh one, check every table matches
 	$(WITH_SERVICES) $(PY) manage.py backup_restore_drill

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
+from annotator.annotations.read_model import LIST_COLUMNS, annotation_list_data
 from annotator.articles.models import Article
 from annotator.lib.errors import NotFoundError
 from annotator.lib.policy import annotation_visible_q
@@ -20,6 +21,8 @@ __all__ = [
     "annotation_get_for",
     "annotation_list_for",
     "annotation_list_for_article",
+    "annotation_records",
+    "annotation_records_for_article",
     "annotation_visible_q",
 ]
 
@@ -60,3 +63,26 @@ def annotation_list_for_article(*, actor: Any, article: Article) -> list[Annotat
     for annotation in annotations:
         annotation.article = article  # already loaded: no query per row
     return annotations
+
+
+def annotation_records(rows: QuerySet[Annotation]) -> list[dict[str, Any]]:
+    """The read model's records of already scoped and ordered annotations, in two queries (the
+    rows as plain values, then their proposal links): no model instance."""
+    values = list(rows.select_related(None).prefetch_related(None).values(*LIST_COLUMNS))
+    links = Annotation.proposals.through.objects.filter(
+        annotation_id__in=[row["id"] for row in values]
+    ).order_by("proposal__title")
+    return annotation_list_data(
+        values,
+        links.values_list("annotation_id", "proposal_id", "proposal__slug", "proposal__title"),
+    )
+
+
+def annotation_records_for_article(*, actor: Any, article: Article) -> list[dict[str, Any]]:
+    """The article's visible annotations in text order (orphans included) as the read model's
+    records: two queries whatever their number, no join on articles to sort."""
+    return annotation_records(
+        Annotation.objects.filter(annotation_visible_q(actor), article=article).order_by(
+            "start", "end", "id"
+        )
+    )

@@ -8,9 +8,10 @@ Options: `--rounds N` (measured requests per figure, default 300, after 20 warm-
 `--only create,annotations,...`, `--profile DIR` (records a py-spy flame graph of the gunicorn
 workers for each figure into DIR/<figure>.svg).
 
-Prints, per request: p50, p95, the number of SQL queries the request runs (counted in process
-by bench/queries.py, the same code path) and the load average before and after, since the
-machine may be shared. Targets (issue 17, idle machine): create p50 <= 5 ms, one article's 100
+Prints, per request: p50, p95, the CPU time the gunicorn workers spent per request (from /proc:
+what the server itself costs, which neighbours on a shared machine change less than wall time),
+the number of SQL queries the request runs (counted in process by bench/queries.py, the same
+code path) and the load average before and after, since the machine may be shared. Targets (issue 17, idle machine): create p50 <= 5 ms, one article's 100
 annotations p50 <= 5 ms, list page p50 <= 10 ms, reader page (100 annotations) p50 <= 30 ms.
 """
 
@@ -31,18 +32,31 @@ from bench.common import Client, gunicorn, manage, p95, prepare
 WARM_UP = 20
 TARGETS = {"create": 5, "annotations": 5, "list_page": 10, "reader": 30}
 LABELS = {
-    "annotations": "one article's 100 annotations   GET /api/annotations/?article=",
-    "reader": "reader page, 100 annotations    GET /articles/<id>/",
-    "list_page": "articles list page (50)         GET /articles/",
-    "api_list": "articles list API, page 1 (10)  GET /api/articles/?page_size=10",
-    "create": "create an annotation            POST /api/annotations/",
-    "submit": "submit it for review            POST /api/annotations/<id>/submit/",
-    "review": "approve it (reviewer)           POST /api/annotations/<id>/reviews/",
+    "annotations": "one article's 100 annotations (API)",
+    "reader": "reader page, 100 annotations",
+    "list_page": "articles list page (50 rows)",
+    "api_list": "articles list API, page of 10",
+    "create": "create an annotation",
+    "submit": "submit it for review",
+    "review": "approve it (reviewer)",
 }
 
 
 def load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used (from /proc): the server's own cost of
+    the requests, which neighbours on a shared machine change much less than wall time."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.contextmanager
@@ -90,21 +104,39 @@ def profiled(base: str, name: str, directory: Path | None) -> Iterator[None]:
                 other.unlink()
 
 
+def database_pids() -> list[int]:
+    """The PostgreSQL backends serving the bench database (the web workers' connections)."""
+    from bench.common import BENCH_DB, _admin
+
+    with _admin() as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [BENCH_DB]
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
 def measure(
     name: str, call: Callable[[int], float], rounds: int, queries: dict[str, int], base: str, args
 ) -> float:
     for i in range(WARM_UP):
         call(i)
     before = load()
+    from bench.common import gunicorn_pids
+
+    workers, backends = gunicorn_pids(base), database_pids()
+    cpu_before, db_before = cpu_seconds(workers), cpu_seconds(backends)
     with profiled(base, name, args.profile):
         samples = [call(WARM_UP + i) for i in range(rounds)]
+    cpu = (cpu_seconds(workers) - cpu_before) * 1000 / rounds
+    db_cpu = (cpu_seconds(backends) - db_before) * 1000 / rounds
     ordered = sorted(samples)
     p50 = ordered[len(ordered) // 2]
     target = TARGETS.get(name)
     verdict = f"target {target} ms: {'met' if p50 <= target else 'NOT met'}" if target else ""
     print(
-        f"{LABELS[name]}  p50 {p50:6.1f} ms  p95 {p95(samples):6.1f} ms  n={rounds}  "
-        f"queries {queries.get(name, '?')}  load {before} -> {load()}  {verdict}",
+        f"{LABELS[name]:<36}  p50 {p50:6.1f} ms  p95 {p95(samples):6.1f} ms  n={rounds}  "
+        f"CPU/request: web {cpu:4.1f} ms, PostgreSQL {db_cpu:4.1f} ms  queries {queries.get(name, '?')}  "
+        f"load {before} -> {load()}  {verdict}",
         flush=True,
     )
     return p50

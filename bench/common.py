@@ -37,7 +37,7 @@ from annotator.lib.localrun import run_environment, web_command  # noqa: E402
 BENCH_DB = os.environ.get("BENCH_DB", "annotator_bench")
 PASSWORD = "bench-password-1234"  # noqa: S105 - local benchmark account
 # Bump when bench/data.py changes what it generates: the cached template is then rebuilt.
-DATA_VERSION = "3"
+DATA_VERSION = "4"
 
 
 def database_url(name: str) -> str:

@@ -5,9 +5,12 @@ Visibility is decided by `annotator.lib.policy.annotation_visible_q` (re-exporte
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models.functions import JSONArray
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
@@ -23,6 +26,7 @@ __all__ = [
     "annotation_list_for_article",
     "annotation_records",
     "annotation_records_for_article",
+    "annotation_rows",
     "annotation_visible_q",
 ]
 
@@ -65,24 +69,35 @@ def annotation_list_for_article(*, actor: Any, article: Article) -> list[Annotat
     return annotations
 
 
-def annotation_records(rows: QuerySet[Annotation]) -> list[dict[str, Any]]:
-    """The read model's records of already scoped and ordered annotations, in two queries (the
-    rows as plain values, then their proposal links): no model instance."""
-    values = list(rows.select_related(None).prefetch_related(None).values(*LIST_COLUMNS))
-    links = Annotation.proposals.through.objects.filter(
-        annotation_id__in=[row["id"] for row in values]
-    ).order_by("proposal__title")
-    return annotation_list_data(
-        values,
-        links.values_list("annotation_id", "proposal_id", "proposal__slug", "proposal__title"),
+def annotation_rows(queryset: QuerySet[Annotation]) -> QuerySet[Annotation]:
+    """Plain `LIST_COLUMNS` rows of already scoped and ordered annotations, each with its
+    proposal links `[[id, slug, title], ...]` (title order) from a correlated array subquery:
+    one query, no model instance, no list of ids sent back."""
+    links = (
+        Annotation.proposals.through.objects.filter(annotation_id=OuterRef("pk"))
+        .order_by("proposal__title")
+        .values(link=JSONArray("proposal_id", "proposal__slug", "proposal__title"))
     )
+    return (
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .values(*LIST_COLUMNS, proposal_links=ArraySubquery(links))
+    )
+
+
+def annotation_records(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The read model's records of `annotation_rows`."""
+    rows = list(rows)
+    links = [
+        (row["id"], proposal_id, slug, title)
+        for row in rows
+        for proposal_id, slug, title in row["proposal_links"]
+    ]
+    return annotation_list_data(rows, links)
 
 
 def annotation_records_for_article(*, actor: Any, article: Article) -> list[dict[str, Any]]:
     """The article's visible annotations in text order (orphans included) as the read model's
-    records: two queries whatever their number, no join on articles to sort."""
-    return annotation_records(
-        Annotation.objects.filter(annotation_visible_q(actor), article=article).order_by(
-            "start", "end", "id"
-        )
-    )
+    records: one query whatever their number, no join on articles to sort."""
+    visible = Annotation.objects.filter(annotation_visible_q(actor), article=article)
+    return annotation_records(annotation_rows(visible.order_by("start", "end", "id")))

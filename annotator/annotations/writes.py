@@ -1,11 +1,12 @@
-"""A new annotation and its audit trail written in one statement (one round trip).
+"""An annotation's write and its audit trail in one statement (one round trip).
 
 `insert_with_audit` sends one `WITH … INSERT` that writes, atomically, what the ORM would write in
 five or more round trips: the annotation row (values prepared by Django's own insert compiler:
 defaults, `auto_now` dates, JSON and array columns), its proposal links, the django-simple-history
 row (`+`, the acting user, the same columns simple-history copies) with its history links, and
-the `create` AnnotationEvent. Callers (the annotation services) have already checked everything;
-this module only writes.
+the `create` AnnotationEvent. `update_with_audit` does the same for a change of state (the review
+and moderation services): UPDATE, history row with the current links, event. Callers have
+already checked everything and hold the row lock; this module only writes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 
 from annotator.annotations.models import Annotation
@@ -78,3 +79,69 @@ def insert_with_audit(
         annotation.pk, annotation.created, annotation.modified = cursor.fetchone()
     annotation._state.adding = False
     annotation._state.db = connection.alias
+
+
+def update_with_audit(
+    annotation: Annotation,
+    *,
+    fields: Sequence[str],
+    actor: Any,
+    action: str,
+    from_state: str,
+    comment: str = "",
+) -> None:
+    """UPDATE `fields` of a locked annotation (plus `version`, bumped by the caller, and
+    `modified`), with the history row (`~`, its current proposal links) and the event, in one
+    statement. The caller holds the row lock and its transaction."""
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    annotation.modified = now
+    meta = Annotation._meta
+    changed = [meta.get_field(name) for name in dict.fromkeys([*fields, "version", "modified"])]
+    query = UpdateQuery(Annotation)
+    query.add_update_fields([(f, None, getattr(annotation, f.attname)) for f in changed])
+    query.add_filter("pk", annotation.pk)
+    update_sql, update_params = query.get_compiler(connection=connection).as_sql()
+
+    history, history_links = _history_models()
+    copied = [
+        quote(f.column) for f in history._meta.concrete_fields if not f.name.startswith("history_")
+    ]
+    through = Annotation.proposals.through
+    sql = f"""
+        WITH u AS ({update_sql} RETURNING *),
+        h AS (
+            INSERT INTO {quote(history._meta.db_table)}
+                ({", ".join(copied)}, history_date, history_type, history_user_id)
+            SELECT {", ".join(copied)}, %s, '~', %s FROM u
+            RETURNING history_id
+        ),
+        hl AS (
+            INSERT INTO {quote(history_links._meta.db_table)}
+                (id, annotation_id, proposal_id, history_id)
+            SELECT t.id, t.annotation_id, t.proposal_id, h.history_id
+            FROM {quote(through._meta.db_table)} t, h WHERE t.annotation_id = %s
+        ),
+        e AS (
+            INSERT INTO {quote(AnnotationEvent._meta.db_table)}
+                (annotation_id, actor_id, action, from_state, to_state, comment, details, created)
+            SELECT u.id, %s, %s, %s, u.status, %s, '{{}}'::jsonb, %s FROM u
+        )
+        SELECT count(*) FROM u
+    """  # noqa: S608 - table and column names come from the models
+    params = [
+        *update_params,
+        now,
+        actor.pk,
+        annotation.pk,
+        actor.pk,
+        action,
+        from_state,
+        comment,
+        now,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (updated,) = cursor.fetchone()
+    if updated != 1:
+        raise RuntimeError(f"annotation {annotation.pk} vanished under its row lock")

@@ -86,7 +86,7 @@ def _principal_from_db(key: str) -> dict[str, Any] | None:
         return None
     return {
         "created": row["created"],
-        "user": [row[f"user__{name}"] for name in PRINCIPAL_FIELDS],
+        "user": {name: row[f"user__{name}"] for name in PRINCIPAL_FIELDS},
         "roles": sorted(row["roles"]),
     }
 
@@ -136,7 +136,10 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if principal is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         User = get_user_model()
-        user = User.from_db("default", list(PRINCIPAL_FIELDS), principal["user"])
+        columns = principal["user"]
+        # from_db takes the loaded values in the model's field order, the password left deferred.
+        loaded = [f.attname for f in User._meta.concrete_fields if f.attname in columns]
+        user = User.from_db("default", loaded, [columns[name] for name in loaded])
         user._role_names = set(principal["roles"])  # type: ignore[attr-defined]
         token = Token(key=key, user_id=user.pk, created=principal["created"])
         token._state.adding = False

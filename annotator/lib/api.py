@@ -33,9 +33,10 @@ class ShortFirstPagePaginator(Paginator):
     def page(self, number: Any) -> Page:
         if str(number) == "1":
             rows = list(self.object_list[: self.per_page])
-            if len(rows) < self.per_page and (rows or self.allow_empty_first_page):
+            if len(rows) < self.per_page:
                 self.__dict__["count"] = len(rows)  # fills the cached_property
-                return self._get_page(rows, 1, self)
+            # A full first page: its rows are kept, the count is queried when asked for.
+            return self._get_page(rows, 1, self)
         return super().page(number)
 
 

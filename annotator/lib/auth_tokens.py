@@ -7,7 +7,7 @@ holding it is refused at its next request.
 
 Authentication reads the cache, not the database: `<key digest>` -> the token's creation time, its
 user's columns (never the password) and role names, for TOKEN_CACHE_SECONDS. Whatever changes
-what that entry says drops it once the change commits: deleting a token (revocation, expiry, a
+what that entry says drops it, at once and again when the change commits: deleting a token (revocation, expiry, a
 deleted user, the admin), saving a user (deactivation, names) and changing a user's groups (the
 receivers below, connected in `AnnotatorConfig.ready`). So a revoked token is refused at the next
 request, by every process. Expiry is checked against the cached creation time. When the cache is
@@ -108,9 +108,9 @@ def _cached_principal(key: str) -> dict[str, Any] | None:
 
 
 def forget_token(key: str) -> None:
-    """Drop a token's cached principal once the current transaction commits (at once outside
-    one): dropping it earlier would let a concurrent request cache the row again before the
-    change is visible."""
+    """Drop a token's cached principal now and again once the current transaction commits: a
+    concurrent request may cache the old row between the two, since the change is not visible
+    to it before the commit (outside a transaction both happen at once)."""
 
     def drop() -> None:
         try:
@@ -118,6 +118,7 @@ def forget_token(key: str) -> None:
         except Exception:
             logger.error("token cache unreachable: %s not dropped", _cache_key(key)[:20])
 
+    drop()
     transaction.on_commit(drop)
 
 

@@ -123,11 +123,14 @@ def navigation_counts_for(*, actor: Any) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT max(id) FROM {events}), "  # noqa: S608 - table names from models
-            f"(SELECT count(*) FROM {notifications} WHERE recipient_id = %s AND read_at IS NULL)",
+            f"(SELECT count(*) FROM {notifications} WHERE recipient_id = %s AND read_at IS NULL), "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())",
             [actor.pk],
         )
-        latest_event, unread = cursor.fetchone()
-    key = f"nav-counts:{actor.pk}:{int(roles.is_reviewer(actor))}:{latest_event or 0}"
+        latest_event, unread, database = cursor.fetchone()
+    # The database's oid: a re-created database (tests, a restore) never reads older entries.
+    role = int(roles.is_reviewer(actor))
+    key = f"nav-counts:{database}:{actor.pk}:{role}:{latest_event or 0}"
     try:
         counts = cache.get(key)
     except Exception:

@@ -58,7 +58,8 @@ def _lock_annotation(*, actor: Any, annotation_id: Any) -> Annotation:
     except (TypeError, ValueError) as exc:
         raise NotFoundError(_("No such annotation.")) from exc
     annotation = (
-        Annotation.objects.select_for_update()
+        Annotation.objects.select_for_update(of=("self",))
+        .select_related("author")  # notifications go to the author: no query for it later
         .filter(annotation_visible_q(actor), pk=annotation_id)
         .first()
     )

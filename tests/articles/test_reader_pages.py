@@ -169,3 +169,29 @@ def test_the_article_page_query_count_does_not_grow_with_annotations(
     with django_assert_num_queries(6):
         again = client.get(f"/articles/{article.pk}/")
     assert annotations_in_page(again) == annotations_in_page(response)
+
+
+def test_the_reader_json_is_djangos_json_script_byte_for_byte():
+    from django.utils.html import json_script
+
+    from annotator.templatetags.json_data import json_data
+
+    value = {
+        "text": "</script><script>alert('x')</script> & « guillemets » \u2028 é",
+        "n": [1, 2.5, None, True],
+        "nested": {"<b>": "a>b&c"},
+    }
+    assert json_data(value, "reader-config") == json_script(value, "reader-config")
+
+
+def test_the_list_page_costs_a_fixed_number_of_queries_in_steady_state(
+    client, fact_checker, django_assert_num_queries
+):
+    client.force_login(fact_checker)
+    for _ in range(3):
+        ArticleFactory().candidacies.set([CandidacyFactory()])
+    client.get("/articles/")  # the navigation counts are cached from now on
+    # user, roles, count, the page, its candidacies, its annotation counts, outlets, the
+    # navigation's latest event and unread count, elections, candidates
+    with django_assert_num_queries(10):
+        assert client.get("/articles/").status_code == 200

@@ -46,17 +46,27 @@ def load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time the processes have used (from /proc): the server's own cost of
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds each process has used (from /proc): the server's own cost of
     the requests, which neighbours on a shared machine change much less than wall time."""
-    total = 0
+    used = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / os.sysconf("SC_CLK_TCK")
+        # utime and stime (fields 14 and 15 of stat)
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def cpu_per_request(before: dict[int, float], after: dict[int, float], rounds: int) -> str:
+    """Milliseconds of CPU per request; "n/a" when a process ended meanwhile (its time is lost:
+    a database connection older than CONN_MAX_AGE is replaced between requests)."""
+    if set(before) - set(after):
+        return "  n/a"
+    total = sum(after[pid] - before.get(pid, 0.0) for pid in after)
+    return f"{total * 1000 / rounds:5.1f}"
 
 
 @contextlib.contextmanager
@@ -123,19 +133,19 @@ def measure(
     before = load()
     from bench.common import gunicorn_pids
 
-    workers, backends = gunicorn_pids(base), database_pids()
-    cpu_before, db_before = cpu_seconds(workers), cpu_seconds(backends)
+    workers = gunicorn_pids(base)
+    cpu_before, db_before = cpu_seconds(workers), cpu_seconds(database_pids())
     with profiled(base, name, args.profile):
         samples = [call(WARM_UP + i) for i in range(rounds)]
-    cpu = (cpu_seconds(workers) - cpu_before) * 1000 / rounds
-    db_cpu = (cpu_seconds(backends) - db_before) * 1000 / rounds
+    cpu = cpu_per_request(cpu_before, cpu_seconds(workers), rounds)
+    db_cpu = cpu_per_request(db_before, cpu_seconds(database_pids()), rounds)
     ordered = sorted(samples)
     p50 = ordered[len(ordered) // 2]
     target = TARGETS.get(name)
     verdict = f"target {target} ms: {'met' if p50 <= target else 'NOT met'}" if target else ""
     print(
         f"{LABELS[name]:<36}  p50 {p50:6.1f} ms  p95 {p95(samples):6.1f} ms  n={rounds}  "
-        f"CPU/request: web {cpu:4.1f} ms, PostgreSQL {db_cpu:4.1f} ms  queries {queries.get(name, '?')}  "
+        f"CPU/request: web {cpu} ms, PostgreSQL {db_cpu} ms  queries {queries.get(name, '?')}  "
         f"load {before} -> {load()}  {verdict}",
         flush=True,
     )

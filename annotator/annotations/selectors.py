@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, QuerySet
 from django.db.models.functions import JSONArray
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from annotator.annotations.models import Annotation
 from annotator.annotations.read_model import LIST_COLUMNS, annotation_list_data
 from annotator.articles.models import Article
+from annotator.lib import roles
+from annotator.lib.compiled import compiled_values
 from annotator.lib.errors import NotFoundError
 from annotator.lib.policy import annotation_visible_q
 from proposals.models import Proposal
@@ -96,8 +99,31 @@ def annotation_records(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return annotation_list_data(rows, links)
 
 
-def annotation_records_for_article(*, actor: Any, article: Article) -> list[dict[str, Any]]:
+# Stand-ins for the actor's and the article's ids while the query is compiled (lib/compiled.py).
+ACTOR_PROBE, ARTICLE_PROBE = -2_000_000_011, -2_000_000_013
+
+
+def _article_rows(actor: Any, article_id: Any) -> QuerySet[Annotation]:
+    visible = Annotation.objects.filter(annotation_visible_q(actor), article_id=article_id)
+    return annotation_rows(visible.order_by("start", "end", "id"))
+
+
+def annotation_records_for_article(*, actor: Any, article: Article | int) -> list[dict[str, Any]]:
     """The article's visible annotations in text order (orphans included) as the read model's
-    records: one query whatever their number, no join on articles to sort."""
-    visible = Annotation.objects.filter(annotation_visible_q(actor), article=article)
-    return annotation_records(annotation_rows(visible.order_by("start", "end", "id")))
+    records: one query whatever their number, no join on articles to sort, and the query
+    compiled once per thread and role (the policy's rule with the actor's id in its place)."""
+    article_id = article.pk if isinstance(article, Article) else int(article)
+    if not getattr(actor, "is_authenticated", False):
+        return annotation_records(_article_rows(actor, article_id))
+    # What the policy's rule depends on besides ids: the actor's roles and flags.
+    probe = get_user_model()(
+        pk=ACTOR_PROBE, is_active=actor.is_active, is_superuser=actor.is_superuser
+    )
+    probe._role_names = roles._group_names(actor)  # type: ignore[attr-defined]
+    shape = ("article-records", actor.is_active, actor.is_superuser, roles.is_moderator(actor))
+    compiled = compiled_values(
+        shape,
+        lambda: _article_rows(probe, ARTICLE_PROBE),
+        {"actor": ACTOR_PROBE, "article": ARTICLE_PROBE},
+    )
+    return annotation_records(compiled.run(actor=actor.pk, article=article_id))

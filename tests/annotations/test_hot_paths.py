@@ -160,3 +160,25 @@ def test_the_articles_list_api_costs_three_queries_whatever_the_page(fact_checke
     for size in (1, 10):
         _response, sql = counted(lambda size=size: client.get(f"/api/articles/?page_size={size}"))
         assert len(sql) == 3, sql  # count, the page, its candidacies
+
+
+def test_the_compiled_list_applies_the_policy_to_each_actor_in_turn(
+    fact_checker, fact_checker2, moderator
+):
+    """The reader's query is compiled once per role and reused: every actor still gets exactly
+    what the general selector (and so the policy) gives them."""
+    from annotator.annotations.selectors import annotation_list_for
+
+    article = ArticleFactory(text="Une mesure : la fibre partout. " * 5)
+    AnnotationFactory(article=article, author=fact_checker, status="draft")
+    AnnotationFactory(article=article, author=fact_checker2, status="draft")
+    AnnotationFactory(article=article, author=fact_checker2, status="approved")
+    AnnotationFactory(
+        article=article, author=fact_checker2, status="orphaned", status_before_orphan="draft"
+    )
+    for actor in (fact_checker, fact_checker2, moderator, fact_checker):
+        client = token_client(actor)
+        listed = client.get(f"/api/annotations/?article={article.pk}").json()["results"]
+        expected = annotation_list_for(actor=actor).filter(article=article)
+        assert sorted(a["id"] for a in listed) == sorted(expected.values_list("id", flat=True))
+    assert len(annotation_list_for(actor=fact_checker).filter(article=article)) == 2

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, QuerySet
-from django.db.models.functions import JSONArray
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
@@ -74,17 +73,20 @@ def annotation_list_for_article(*, actor: Any, article: Article) -> list[Annotat
 
 def annotation_rows(queryset: QuerySet[Annotation]) -> QuerySet[Annotation]:
     """Plain `LIST_COLUMNS` rows of already scoped and ordered annotations, each with its
-    proposal links `[[id, slug, title], ...]` (title order) from a correlated array subquery:
-    one query, no model instance, no list of ids sent back."""
-    links = (
-        Annotation.proposals.through.objects.filter(annotation_id=OuterRef("pk"))
-        .order_by("proposal__title")
-        .values(link=JSONArray("proposal_id", "proposal__slug", "proposal__title"))
+    proposal links as three parallel arrays (ids, slugs, titles, in title order) from correlated
+    array subqueries: one query, no model instance, no list of ids sent back, no JSON to parse."""
+    links = Annotation.proposals.through.objects.filter(annotation_id=OuterRef("pk")).order_by(
+        "proposal__title", "proposal_id"
     )
     return (
         queryset.select_related(None)
         .prefetch_related(None)
-        .values(*LIST_COLUMNS, proposal_links=ArraySubquery(links))
+        .values(
+            *LIST_COLUMNS,
+            link_ids=ArraySubquery(links.values("proposal_id")),
+            link_slugs=ArraySubquery(links.values("proposal__slug")),
+            link_titles=ArraySubquery(links.values("proposal__title")),
+        )
     )
 
 
@@ -94,7 +96,9 @@ def annotation_records(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     links = [
         (row["id"], proposal_id, slug, title)
         for row in rows
-        for proposal_id, slug, title in row["proposal_links"]
+        for proposal_id, slug, title in zip(
+            row["link_ids"], row["link_slugs"], row["link_titles"], strict=True
+        )
     ]
     return annotation_list_data(rows, links)
 

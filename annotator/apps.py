@@ -6,3 +6,20 @@ class AnnotatorConfig(AppConfig):
 
     name = "annotator"
     verbose_name = "Annotator"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from rest_framework.authtoken.models import Token
+
+        from annotator.lib import auth_tokens
+
+        User = get_user_model()
+        # Cached API-token principals are dropped whenever what they carry changes.
+        post_delete.connect(auth_tokens.on_token_deleted, sender=Token, dispatch_uid="token-cache")
+        post_save.connect(auth_tokens.on_user_saved, sender=User, dispatch_uid="token-cache-user")
+        m2m_changed.connect(
+            auth_tokens.on_user_groups_changed,
+            sender=User.groups.through,
+            dispatch_uid="token-cache-groups",
+        )

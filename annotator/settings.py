@@ -72,14 +72,16 @@ MIDDLEWARE = [
     "annotator.lib.logs.RequestIdMiddleware",
     "annotator.lib.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "annotator.lib.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, CSRF, authentication and messages: Django's own, skipped for token-authenticated
+    # /api/ requests, which use none of them (annotator/lib/middleware.py).
+    "annotator.lib.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "annotator.lib.middleware.CsrfViewMiddleware",
+    "annotator.lib.middleware.AuthenticationMiddleware",
+    "annotator.lib.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a login refused for too many failures into the lockout answer.
@@ -120,6 +122,9 @@ CACHES = {
         "KEY_PREFIX": "annotator",
     }
 }
+# Sessions read from the cache, written through to the database (a page costs no session query;
+# a Redis restart loses nothing).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -223,6 +228,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
+    # Session first (unauthenticated requests get a 403, as documented); a token request has no
+    # request.user from the middleware, so the session class passes it to the token class at once.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "annotator.lib.auth_tokens.ExpiringTokenAuthentication",

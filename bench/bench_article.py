@@ -1,10 +1,11 @@
-"""Server time to render an article with 1,000 annotations, and to re-anchor 1,000 annotations
-after an edit of the text.
+"""Server time to render an article with 100 and with 1,000 annotations, and to re-anchor 1,000
+annotations after an edit of the text.
 
     .venv/bin/python -m annotator.lib.localservices exec -- .venv/bin/python bench/bench_article.py
 
 Runs against the configured database (migrated first) inside one transaction that is rolled back:
-nothing stays.
+nothing stays. Settings are `make run`'s (production: DEBUG off, `annotator.lib.localrun`) unless
+DEBUG is set by the caller.
 Prints one line per figure (median and p95 of several runs, in milliseconds).
 """
 
@@ -20,7 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
-os.environ.setdefault("DEBUG", "1")
+from annotator.lib.localrun import run_environment  # noqa: E402
+
+os.environ.update(run_environment(os.environ))
 
 import django  # noqa: E402
 
@@ -40,7 +43,8 @@ from annotator.lib.markdown import render_markdown  # noqa: E402
 COMMENT = "Une **remarque** de fact-checking."
 COMMENT_HTML = str(render_markdown(COMMENT))  # as the services store it
 ANNOTATIONS = 1000
-RENDER_RUNS = 15
+RENDER_SIZES = (100, 1000)
+RENDER_RUNS = 30
 REANCHOR_RUNS = 5
 
 
@@ -55,7 +59,7 @@ def corpus_text() -> str:
     return "\n\n".join(texts) + f"\n\nbench {time.time()}\n"
 
 
-def make_article(user) -> Article:  # type: ignore[no-untyped-def]
+def make_article(user, count: int = ANNOTATIONS) -> Article:  # type: ignore[no-untyped-def]
     text = corpus_text()
     article = Article.objects.create(
         title="Bench", text=text, text_sha256=sha256_text(text), status=Article.Status.PUBLISHED
@@ -65,7 +69,7 @@ def make_article(user) -> Article:  # type: ignore[no-untyped-def]
     )
     rng = random.Random(42)
     rows = []
-    for _ in range(ANNOTATIONS):
+    for _ in range(count):
         start = rng.randrange(0, len(text) - 200)
         end = start + rng.randrange(10, 160)
         rows.append(
@@ -98,6 +102,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)  # a fresh checkout's database may not be migrated yet
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages' manifest
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     setup_test_environment()
     try:
@@ -105,22 +110,23 @@ def main() -> None:
             user_model = get_user_model()
             user = user_model.objects.create_user("bench-moderator", password="x")  # noqa: S106
             user.groups.add(*Group.objects.filter(name__in=["moderator", "fact-checker"]))
-            article = make_article(user)
             client = Client()
             client.force_login(user)
-            url = f"/articles/{article.pk}/"
-            client.get(url)  # warm up templates and caches
-            timings = []
-            for _ in range(RENDER_RUNS):
-                with CaptureQueriesContext(connection) as queries:
-                    began = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - began) * 1000)
-                assert response.status_code == 200
-            print(
-                f"render article page, {ANNOTATIONS} annotations, {len(article.text):,} chars: "
-                f"{stats(timings)}   {len(queries)} queries"
-            )
+            for size in RENDER_SIZES:
+                article = make_article(user, size)
+                url = f"/articles/{article.pk}/"
+                client.get(url)  # warm up templates and caches
+                timings = []
+                for _ in range(RENDER_RUNS):
+                    with CaptureQueriesContext(connection) as queries:
+                        began = time.perf_counter()
+                        response = client.get(url)
+                        timings.append((time.perf_counter() - began) * 1000)
+                    assert response.status_code == 200
+                print(
+                    f"render article page, {size} annotations, {len(article.text):,} chars: "
+                    f"{stats(timings)}   {len(queries)} queries"
+                )
 
             timings = []
             outcome = {}

@@ -97,6 +97,14 @@ class Annotation(models.Model):
             models.Index(fields=["article", "start"], name="annotation_article_start_idx"),
             models.Index(fields=["status", "created"], name="annotation_status_created_idx"),
             GinIndex(fields=["tags"], name="annotation_tags_gin"),
+            # Counts per article and state of the visible annotations (the sources list), read
+            # from the index alone: every column the visibility rule needs is in it.
+            models.Index(
+                fields=["article", "status"],
+                include=["author", "status_before_orphan"],
+                condition=Q(hidden_at__isnull=True, deleted_at__isnull=True),
+                name="annotation_visible_counts_idx",
+            ),
         ]
 
     def __str__(self) -> str:

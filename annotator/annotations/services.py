@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import MAX_PASSAGE_LENGTH, Annotation, IdempotencyKey
+from annotator.annotations.writes import insert_with_audit
 from annotator.articles.models import Article, ArticleRevision
 from annotator.articles.selectors import article_visible_q
 from annotator.lib.errors import (
@@ -236,28 +237,34 @@ def annotation_create(
     """A new draft annotation by `actor` on a published article they may see.
 
     Permission: fact-checkers, reviewers and moderators. The selectors are checked against the
-    article's current text (the latest revision). Records a `create` event. The annotation comes
-    back with its author, editor and proposals loaded (rendering it needs no query).
+    article's current text (the latest revision). The annotation, its links, its history row and
+    its `create` event are written by one statement (atomic on its own, and part of the caller's
+    transaction when there is one). The annotation comes back with its author, editor and
+    proposals loaded (rendering it needs no query).
     """
     if not is_fact_checker(actor):
         raise PermissionDeniedError(_("Only fact-checkers, reviewers and moderators annotate."))
-    with transaction.atomic():
-        target, fields = _article_for_annotating(actor, article, quote, position)
-        annotation = Annotation.objects.create(
-            article_id=target["id"],
-            revision_id=target["latest_revision"],
-            author=actor,
-            modified_by=actor,
-            comment=(cleaned_comment := _clean_comment(comment)),
-            comment_html=str(render_markdown(cleaned_comment)),
-            tags=_clean_tags(tags),
-            status=Annotation.Status.DRAFT,
-            **fields,
-        )
-        linked = _proposals(proposals)
-        if linked:
-            annotation.proposals.set(linked)
-        _record(annotation, actor, AnnotationEvent.Action.CREATE, "", annotation.status)
+    target, fields = _article_for_annotating(actor, article, quote, position)
+    cleaned_comment = _clean_comment(comment)
+    annotation = Annotation(
+        article_id=target["id"],
+        revision_id=target["latest_revision"],
+        author=actor,
+        modified_by=actor,
+        comment=cleaned_comment,
+        comment_html=str(render_markdown(cleaned_comment)),
+        tags=_clean_tags(tags),
+        status=Annotation.Status.DRAFT,
+        **fields,
+    )
+    linked = _proposals(proposals)
+    # The row, its links, its history row and its `create` event: one statement, one round trip.
+    insert_with_audit(
+        annotation,
+        actor=actor,
+        proposal_ids=[p.pk for p in linked],
+        action=AnnotationEvent.Action.CREATE,
+    )
     linked.sort(key=lambda p: p.title)  # the selectors' order
     prefetched = Proposal.objects.filter(pk__in=[p.pk for p in linked])
     prefetched._result_cache = linked  # type: ignore[attr-defined]

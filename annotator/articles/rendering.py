@@ -163,3 +163,20 @@ def render_article_text(text: str) -> SafeString:
     """HTML of the text: one element per block, one `.run` span per displayed run."""
     parts = [_block_html(block) for block in parse_blocks(text)]
     return mark_safe("\n".join(parts))  # noqa: S308 - every text run is escaped above
+
+
+_RENDERED: dict[str, SafeString] = {}
+RENDERED_TEXTS_KEPT = 64
+
+
+def render_article_text_cached(text: str, sha256: str) -> SafeString:
+    """`render_article_text`, kept per process for the last RENDERED_TEXTS_KEPT texts. Keyed by
+    the text's SHA-256, which the services store with every text they write: a revised text is
+    a new key, never a stale page."""
+    html = _RENDERED.get(sha256)
+    if html is None:
+        html = render_article_text(text)
+        if len(_RENDERED) >= RENDERED_TEXTS_KEPT:
+            _RENDERED.pop(next(iter(_RENDERED), ""), None)
+        _RENDERED[sha256] = html
+    return html

@@ -10,13 +10,12 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from annotator.annotations.api.serializers import AnnotationOutputSerializer
 from annotator.annotations.models import Annotation
-from annotator.annotations.selectors import annotation_list_for_article, annotation_visible_q
+from annotator.annotations.selectors import annotation_records_for_article, annotation_visible_q
 from annotator.articles.api.filters import ArticleFilter
 from annotator.articles.models import Article
 from annotator.articles.reader_strings import reader_strings
-from annotator.articles.rendering import render_article_text
+from annotator.articles.rendering import render_article_text_cached
 from annotator.articles.selectors import article_get_for, article_list_for
 from annotator.lib.roles import is_fact_checker, is_moderator
 from proposals.models import Candidate, Election
@@ -96,18 +95,18 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The text as readable paragraphs, every visible annotation as JSON for the highlighter.
 
     Queries do not grow with the number of annotations (one query for them, one for their
-    proposals)."""
+    proposals); the annotations are the read model's records (plain rows, as the API sends
+    them) and the text's HTML is rendered once per text (`render_article_text_cached`)."""
     try:
         article = article_get_for(actor=request.user, article_id=pk)
     except Article.DoesNotExist as exc:
         raise Http404 from exc
-    annotations = annotation_list_for_article(actor=request.user, article=article)
-    data = AnnotationOutputSerializer(annotations, many=True).data
+    annotations = annotation_records_for_article(actor=request.user, article=article)
     can_annotate = is_fact_checker(request.user) and article.status == Article.Status.PUBLISHED
     context = {
         "article": article,
-        "text_html": render_article_text(article.text),
-        "annotations_data": data,
+        "text_html": render_article_text_cached(article.text, article.text_sha256),
+        "annotations_data": annotations,
         "annotation_count": len(annotations),
         "reader_config": {
             "articleId": article.pk,

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -68,6 +69,21 @@ class Pagination(PageNumberPagination):
                     "maximum": self.max_page_size,
                 }
         return parameters
+
+
+class ShortFirstPagePaginator(Paginator):
+    """Django's paginator without the COUNT query when the first page is not full: its rows
+    are the whole list, so their number is the count (an article's annotations fit in one
+    page of 200, and the list then costs one query instead of two)."""
+
+    def page(self, number: Any) -> Page:
+        if str(number) == "1":
+            rows = list(self.object_list[: self.per_page])
+            if len(rows) < self.per_page:
+                self.__dict__["count"] = len(rows)  # fills the cached_property
+            # A full first page: its rows are kept, the count is queried when asked for.
+            return self._get_page(rows, 1, self)
+        return super().page(number)
 
 
 def error_body(
@@ -155,6 +171,7 @@ def etag_for(version: int) -> str:
 
 __all__ = [
     "Pagination",
+    "ShortFirstPagePaginator",
     "error_body",
     "etag_for",
     "exception_handler",

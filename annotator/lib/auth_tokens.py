@@ -4,15 +4,26 @@ A token is valid for `API_TOKEN_TTL_HOURS` after it was issued; an expired token
 (401) and deleted, and the next `POST /api/auth/token/` issues a fresh one. Its owner can revoke
 it, and so can a moderator (for anyone's token); revoking deletes the row, so every client
 holding it is refused at its next request.
+
+Authentication reads the cache, not the database: `<key digest>` -> the token's creation time, its
+user's columns (never the password) and role names, for TOKEN_CACHE_SECONDS. Whatever changes
+what that entry says drops it, at once and again when the change commits: deleting a token (revocation, expiry, a
+deleted user, the admin), saving a user (deactivation, names) and changing a user's groups (the
+receivers below, connected in `AnnotatorConfig.ready`). So a revoked token is refused at the next
+request, by every process. Expiry is checked against the cached creation time. When the cache is
+unreachable the database answers, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +33,23 @@ from rest_framework.authtoken.models import Token
 
 from annotator.lib.errors import NotFoundError, PermissionDeniedError
 from annotator.lib.roles import is_moderator
+
+logger = logging.getLogger(__name__)
+TOKEN_CACHE_SECONDS = 300
+# The user columns a cached principal carries: everything but the password hash, which stays
+# deferred (reading it, or saving the instance, only touches the loaded columns).
+PRINCIPAL_FIELDS = (
+    "id",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "last_login",
+    "date_joined",
+)
 
 
 def token_lifetime() -> timedelta:
@@ -36,13 +64,91 @@ def token_is_expired(token: Token) -> bool:
     return timezone.now() >= token_expires_at(token)
 
 
+def _cache_key(key: str) -> str:
+    return "api-token:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _principal_from_db(key: str) -> dict[str, Any] | None:
+    """The token's creation time, its user's columns and role names, in one query."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models import Q
+
+    rows = (
+        Token.objects.filter(key=key)
+        .values("created", *(f"user__{name}" for name in PRINCIPAL_FIELDS))
+        .annotate(
+            roles=ArrayAgg("user__groups__name", filter=Q(user__groups__isnull=False), default=[])
+        )
+        .order_by()[:1]
+    )
+    row = next(iter(rows), None)
+    if row is None:
+        return None
+    return {
+        "created": row["created"],
+        "user": {name: row[f"user__{name}"] for name in PRINCIPAL_FIELDS},
+        "roles": sorted(row["roles"]),
+    }
+
+
+def _cached_principal(key: str) -> dict[str, Any] | None:
+    try:
+        principal = cache.get(_cache_key(key))
+    except Exception:  # the cache is an optimisation: the database still answers
+        logger.warning("token cache unreachable; reading the database", exc_info=True)
+        return _principal_from_db(key)
+    if principal is None:
+        principal = _principal_from_db(key)
+        if principal is not None:
+            try:
+                cache.set(_cache_key(key), principal, TOKEN_CACHE_SECONDS)
+            except Exception:
+                logger.warning("token cache unreachable; not caching", exc_info=True)
+    return principal
+
+
+def forget_token(key: str) -> None:
+    """Drop a token's cached principal now and again once the current transaction commits: a
+    concurrent request may cache the old row between the two, since the change is not visible
+    to it before the commit (outside a transaction both happen at once)."""
+
+    def drop() -> None:
+        try:
+            cache.delete(_cache_key(key))
+        except Exception:
+            logger.error("token cache unreachable: %s not dropped", _cache_key(key)[:20])
+
+    drop()
+    transaction.on_commit(drop)
+
+
+def forget_user_tokens(user_id: Any) -> None:
+    """Drop the cached principal of the user's token(s) (their columns or roles changed)."""
+    for key in Token.objects.filter(user_id=user_id).values_list("key", flat=True):
+        forget_token(key)
+
+
 class ExpiringTokenAuthentication(TokenAuthentication):
-    """DRF's `Authorization: Token <key>`, refused once the token is past its lifetime."""
+    """DRF's `Authorization: Token <key>`, refused once the token is past its lifetime; the
+    token and its user come from the cache (see the module docstring), no query when cached."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
-        user, token = super().authenticate_credentials(key)
+        principal = _cached_principal(key)
+        if principal is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        User = get_user_model()
+        columns = principal["user"]
+        # from_db takes the loaded values in the model's field order, the password left deferred.
+        loaded = [f.attname for f in User._meta.concrete_fields if f.attname in columns]
+        user = User.from_db("default", loaded, [columns[name] for name in loaded])
+        user._role_names = set(principal["roles"])  # type: ignore[attr-defined]
+        token = Token(key=key, user_id=user.pk, created=principal["created"])
+        token._state.adding = False
+        token._state.db = "default"
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token_is_expired(token):
-            token.delete()
+            Token.objects.filter(key=key).delete()
             raise exceptions.AuthenticationFailed(
                 _("The token has expired; ask for a new one."), code="token_expired"
             )
@@ -57,7 +163,7 @@ def token_issue(*, user: Any) -> Token:
     with transaction.atomic():
         token = Token.objects.select_for_update().filter(user=user).first()
         if token is not None and token_is_expired(token):
-            token.delete()
+            token.delete()  # the post_delete receiver drops its cache entry
             token = None
         if token is None:
             token = Token.objects.create(user=user)
@@ -74,3 +180,29 @@ def token_revoke(*, actor: Any, user_id: int) -> bool:
             raise NotFoundError(_("No such member."))
         deleted, _rows = Token.objects.filter(user_id=user_id).delete()
     return deleted > 0
+
+
+# Cache coherence: receivers connected in AnnotatorConfig.ready ------------------------------
+
+
+def on_token_deleted(sender: Any, instance: Token, **kwargs: Any) -> None:
+    forget_token(instance.key)
+
+
+def on_user_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.pk is not None:
+        forget_user_tokens(instance.pk)
+
+
+def on_user_groups_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
+) -> None:
+    if reverse and action == "pre_clear":  # group.user_set.clear(): its members, before
+        for key in Token.objects.filter(user__groups=instance).values_list("key", flat=True):
+            forget_token(key)
+    elif action in ("post_add", "post_remove", "post_clear"):
+        if not reverse:
+            forget_user_tokens(instance.pk)
+        else:  # group.user_set.add/remove(...): the users are in pk_set
+            for user_id in pk_set or ():
+                forget_user_tokens(user_id)

@@ -56,6 +56,29 @@ def run_environment(base: Mapping[str, str], local: Path = LOCAL) -> dict[str, s
     return env
 
 
+def web_command(python: str, port: int) -> list[str]:
+    """The web server of `make run` (devrun starts it; bench/ starts the same for its figures):
+    gunicorn on the loopback interface, 2 processes of 4 threads each."""
+    return [
+        python,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:annotator.gunicorn_conf",
+        "annotator.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "warning",
+    ]
+
+
 def main(argv: list[str]) -> None:
     python = sys.executable
     command = [python, "-m", "annotator.lib.localservices", "exec", "--", python]

@@ -3,12 +3,20 @@ over the size limit are refused unread."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 
+import csp.middleware as csp
+from csp import constants as csp_constants
+from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.auth import middleware as auth
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware import csrf
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -71,3 +79,105 @@ class BodySizeLimitMiddleware:
         if limit is not None and declared > limit and is_api_request(request):
             return JsonResponse(body_too_large_body(), status=413)
         return self.get_response(request)
+
+
+# Token API requests ------------------------------------------------------------------------
+# A request to /api/ that carries `Authorization: Token …` is authenticated by DRF from that
+# header alone: it has no session, no CSRF cookie to check (DRF enforces CSRF only for session
+# authentication), no flash messages. The four middleware below skip such requests entirely and
+# behave exactly as Django's own for every other request: pages, the login form, and the
+# browser's session-authenticated API calls (which DRF still checks for CSRF).
+# Kept for every request: request id, body size limit, security headers, CSP, locale (API
+# messages are translated), common, clickjacking, history (django-simple-history records the
+# acting user of every write through it) and axes.
+
+
+def is_token_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/") and request.META.get(
+        "HTTP_AUTHORIZATION", ""
+    ).startswith("Token ")
+
+
+class _SkippedForTokenApi:
+    """Mixin for a MiddlewareMixin subclass: a token API request goes straight through."""
+
+    get_response: Callable[[HttpRequest], HttpResponse]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_token_api_request(request):
+            return self.get_response(request)
+        return super().__call__(request)  # type: ignore[misc]
+
+
+class SessionMiddleware(_SkippedForTokenApi, sessions.SessionMiddleware):
+    """Django's, skipped for token API requests."""
+
+
+class CsrfViewMiddleware(_SkippedForTokenApi, csrf.CsrfViewMiddleware):
+    """Django's, skipped for token API requests (which have no cookie a browser could forge)."""
+
+    def process_view(self, request, callback, callback_args, callback_kwargs):  # type: ignore[no-untyped-def]
+        if is_token_api_request(request):
+            return None
+        return super().process_view(request, callback, callback_args, callback_kwargs)
+
+
+class AuthenticationMiddleware(_SkippedForTokenApi, auth.AuthenticationMiddleware):
+    """Django's, skipped for token API requests (DRF sets request.user from the token)."""
+
+
+class MessageMiddleware(_SkippedForTokenApi, messages.MessageMiddleware):
+    """Django's, skipped for token API requests (the API never shows flash messages)."""
+
+
+class CSPMiddleware(csp.CSPMiddleware):
+    """django-csp's, with the policy string built once: a response that carries no per-view
+    override (`@csp_update` and friends) and a request that used no nonce get the same header,
+    so it is not rebuilt (and deep-copied) twice per response."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        overridden = any(
+            getattr(response, name, None) is not None
+            for name in (
+                "_csp_config",
+                "_csp_update",
+                "_csp_replace",
+                "_csp_config_ro",
+                "_csp_update_ro",
+                "_csp_replace_ro",
+            )
+        )
+        if overridden or settings.DEBUG or getattr(request, "_csp_nonce", None) is not None:
+            return super().process_response(request, response)
+        enforced, report_only = _default_policies(
+            repr(getattr(settings, "CONTENT_SECURITY_POLICY", None)),
+            repr(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)),
+        )
+        for header, policy, exempt, setting in (
+            (csp_constants.HEADER, enforced, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (
+                csp_constants.HEADER_REPORT_ONLY,
+                report_only,
+                "_csp_exempt_ro",
+                "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+            ),
+        ):
+            excluded = tuple(
+                (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            )
+            if (
+                policy
+                and header not in response
+                and not getattr(response, exempt, False)
+                and not request.path_info.startswith(excluded)
+            ):
+                response[header] = policy
+        request.csp_nonce = csp.CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
+
+
+@functools.lru_cache(maxsize=8)
+def _default_policies(*_settings: str) -> tuple[str, str]:
+    """The header values django-csp builds from the settings alone (enforced, report-only),
+    once per value of the two settings (passed as their repr, so tests overriding them work)."""
+    return build_policy(), build_policy(report_only=True)

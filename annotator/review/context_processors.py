@@ -1,6 +1,7 @@
 """Navigation counts: the review queue, the user's annotations per state, unread notifications.
 
-At most two small queries per page: one aggregate over annotations, one count of notifications.
+One small query per page (`navigation_counts_for`: the counts are cached until the next
+annotation event), and none on pages that do not render the navigation.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from annotator.review.selectors import review_counts_for, unread_count_for
+from annotator.review.selectors import navigation_counts_for
 
 
 def review_navigation(request: HttpRequest) -> dict[str, Any]:
@@ -20,15 +21,15 @@ def review_navigation(request: HttpRequest) -> dict[str, Any]:
 
     counts: dict[str, int] | None = None
 
-    def state_counts() -> dict[str, int]:
+    def all_counts() -> dict[str, int]:
         nonlocal counts
         if counts is None:
-            counts = review_counts_for(actor=user)
+            counts = navigation_counts_for(actor=user)
         return counts
 
     # Lazy: pages that never render the navigation (API, admin) pay nothing.
     return {
-        "nav_review_count": SimpleLazyObject(lambda: state_counts()["to_review"]),
-        "nav_state_counts": SimpleLazyObject(state_counts),
-        "nav_unread_count": SimpleLazyObject(lambda: unread_count_for(actor=user)),
+        "nav_review_count": SimpleLazyObject(lambda: all_counts()["to_review"]),
+        "nav_state_counts": SimpleLazyObject(all_counts),
+        "nav_unread_count": SimpleLazyObject(lambda: all_counts()["unread"]),
     }

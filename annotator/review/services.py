@@ -7,7 +7,6 @@ notifications in the same transaction; emails leave only after commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
+from annotator.annotations.writes import update_with_audit
 from annotator.lib import roles
 from annotator.lib.errors import (
     DuplicateError,
@@ -58,7 +58,8 @@ def _lock_annotation(*, actor: Any, annotation_id: Any) -> Annotation:
     except (TypeError, ValueError) as exc:
         raise NotFoundError(_("No such annotation.")) from exc
     annotation = (
-        Annotation.objects.select_for_update()
+        Annotation.objects.select_for_update(of=("self",))
+        .select_related("author")  # notifications go to the author: no query for it later
         .filter(annotation_visible_q(actor), pk=annotation_id)
         .first()
     )
@@ -80,10 +81,25 @@ def _check_version(annotation: Annotation, expected_version: int | None) -> None
         )
 
 
-def _save_state(annotation: Annotation, *, actor: Any, fields: Iterable[str]) -> None:
+def _transition(
+    annotation: Annotation,
+    *,
+    actor: Any,
+    fields: list[str],
+    action: str,
+    from_state: str,
+    comment: str = "",
+) -> None:
+    """Save `fields` (version bumped), the history row and the event: one statement."""
     annotation.version += 1
-    annotation._history_user = actor  # type: ignore[attr-defined]
-    annotation.save(update_fields=[*fields, "version", "modified"])
+    update_with_audit(
+        annotation,
+        fields=fields,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        comment=comment,
+    )
 
 
 def _record(
@@ -125,8 +141,9 @@ def annotation_submit(
     _check_version(annotation, expected_version)
     from_state = annotation.status
     annotation.status = transition.target
-    _save_state(annotation, actor=actor, fields=["status"])
-    _record(annotation, actor=actor, action=Action.SUBMIT, from_state=from_state)
+    _transition(
+        annotation, actor=actor, fields=["status"], action=Action.SUBMIT, from_state=from_state
+    )
     return annotation
 
 
@@ -185,7 +202,14 @@ def annotation_review(
         enough = len(approvers) + 1 >= settings.REVIEW_APPROVALS_REQUIRED
         if enough or roles.is_moderator(actor):
             annotation.status = transition.target
-            _save_state(annotation, actor=actor, fields=["status"])
+            _transition(
+                annotation,
+                actor=actor,
+                fields=["status"],
+                action=Action.APPROVE,
+                from_state=from_state,
+                comment=comment,
+            )
             notify(
                 recipient=annotation.author,
                 kind=Kind.APPROVED,
@@ -193,15 +217,26 @@ def annotation_review(
                 actor=actor,
                 text=comment,
             )
-        _record(
-            annotation, actor=actor, action=Action.APPROVE, from_state=from_state, comment=comment
-        )
+        else:
+            _record(
+                annotation,
+                actor=actor,
+                action=Action.APPROVE,
+                from_state=from_state,
+                comment=comment,
+            )
         return annotation
 
     annotation.status = transition.target
-    _save_state(annotation, actor=actor, fields=["status"])
     action = Action.REQUEST_CHANGES if decision == "request_changes" else Action.REJECT
-    _record(annotation, actor=actor, action=action, from_state=from_state, comment=comment)
+    _transition(
+        annotation,
+        actor=actor,
+        fields=["status"],
+        action=action,
+        from_state=from_state,
+        comment=comment,
+    )
     kind = Kind.CHANGES_REQUESTED if decision == "request_changes" else Kind.REJECTED
     notify(recipient=annotation.author, kind=kind, annotation=annotation, actor=actor, text=comment)
     return annotation
@@ -214,8 +249,14 @@ def _moderate(
     workflow.check_moderation(action, actor=actor, annotation=annotation)
     for name, value in fields.items():
         setattr(annotation, name, value)
-    _save_state(annotation, actor=actor, fields=fields.keys())
-    _record(annotation, actor=actor, action=action, from_state=annotation.status, comment=comment)
+    _transition(
+        annotation,
+        actor=actor,
+        fields=list(fields),
+        action=action,
+        from_state=annotation.status,
+        comment=comment,
+    )
     return annotation
 
 

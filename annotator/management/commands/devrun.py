@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.demo import DEMO_USERS, create_demo_activity, create_demo_users, demo_password
+from annotator.lib.localrun import web_command
 
 MAX_RESTARTS = 5
 RESTART_WINDOW = 60.0
@@ -34,24 +35,7 @@ STOP_TIMEOUT = 20.0
 def process_commands(port: int, beat_schedule: str) -> dict[str, list[str]]:
     python = sys.executable
     return {
-        "web": [
-            python,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:annotator.gunicorn_conf",
-            "annotator.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-            "--log-level",
-            "warning",
-        ],
+        "web": web_command(python, port),
         "worker": [
             python,
             "-m",

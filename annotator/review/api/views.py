@@ -44,11 +44,15 @@ class AnnotationReviewView(APIView):
             comment=data.validated_data["comment"],
             expected_version=parse_expected_version(request, data.validated_data.get("version")),
         )
-        approvals = len(services.approvals_in_current_round(annotation))
+        approvals = (
+            len(services.approvals_in_current_round(annotation))
+            if annotation.status == "submitted"
+            else None
+        )
         return Response(
             s.state_payload(
                 annotation,
-                approvals=approvals if annotation.status == "submitted" else None,
+                approvals=approvals,
                 approvals_required=settings.REVIEW_APPROVALS_REQUIRED,
             ),
             status=status.HTTP_201_CREATED,

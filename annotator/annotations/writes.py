@@ -1,0 +1,147 @@
+"""An annotation's write and its audit trail in one statement (one round trip).
+
+`insert_with_audit` sends one `WITH … INSERT` that writes, atomically, what the ORM would write in
+five or more round trips: the annotation row (values prepared by Django's own insert compiler:
+defaults, `auto_now` dates, JSON and array columns), its proposal links, the django-simple-history
+row (`+`, the acting user, the same columns simple-history copies) with its history links, and
+the `create` AnnotationEvent. `update_with_audit` does the same for a change of state (the review
+and moderation services): UPDATE, history row with the current links, event. Callers have
+already checked everything and hold the row lock; this module only writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models.sql import InsertQuery, UpdateQuery
+from django.utils import timezone
+
+from annotator.annotations.models import Annotation
+from annotator.review.models import AnnotationEvent
+
+
+def _history_models() -> tuple[Any, Any]:
+    """django-simple-history's model of Annotation and the one of its proposal links."""
+    history = Annotation.history.model  # type: ignore[attr-defined]
+    (links,) = [r.related_model for r in history._meta.related_objects if r.field.name == "history"]
+    return history, links
+
+
+def insert_with_audit(
+    annotation: Annotation, *, actor: Any, proposal_ids: Sequence[int], action: str
+) -> None:
+    """INSERT `annotation` (unsaved) with its links, history and event; fills its pk and dates.
+
+    One statement, so one transaction even outside `atomic`: either every row exists or none.
+    """
+    quote = connection.ops.quote_name
+    fields = [f for f in Annotation._meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(Annotation)
+    query.insert_values(fields, [annotation])
+    ((insert_sql, insert_params),) = query.get_compiler(connection=connection).as_sql()
+
+    history, history_links = _history_models()
+    copied = [
+        quote(f.column) for f in history._meta.concrete_fields if not f.name.startswith("history_")
+    ]
+    through = Annotation.proposals.through
+    now = timezone.now()
+    sql = f"""
+        WITH a AS ({insert_sql} RETURNING *),
+        h AS (
+            INSERT INTO {quote(history._meta.db_table)}
+                ({", ".join(copied)}, history_date, history_type, history_user_id)
+            SELECT {", ".join(copied)}, %s, '+', %s FROM a
+            RETURNING history_id
+        ),
+        l AS (
+            INSERT INTO {quote(through._meta.db_table)} (annotation_id, proposal_id)
+            SELECT a.id, p FROM a, unnest(%s::bigint[]) WITH ORDINALITY AS u(p, n) ORDER BY n
+            RETURNING id, annotation_id, proposal_id
+        ),
+        hl AS (
+            INSERT INTO {quote(history_links._meta.db_table)}
+                (id, annotation_id, proposal_id, history_id)
+            SELECT l.id, l.annotation_id, l.proposal_id, h.history_id FROM l, h
+        ),
+        e AS (
+            INSERT INTO {quote(AnnotationEvent._meta.db_table)}
+                (annotation_id, actor_id, action, from_state, to_state, comment, details, created)
+            SELECT a.id, %s, %s, '', a.status, '', '{{}}'::jsonb, %s FROM a
+        )
+        SELECT id, created, modified FROM a
+    """  # noqa: S608 - table and column names come from the models
+    params = [*insert_params, now, actor.pk, list(proposal_ids), actor.pk, action, now]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        annotation.pk, annotation.created, annotation.modified = cursor.fetchone()
+    annotation._state.adding = False
+    annotation._state.db = connection.alias
+
+
+def update_with_audit(
+    annotation: Annotation,
+    *,
+    fields: Sequence[str],
+    actor: Any,
+    action: str,
+    from_state: str,
+    comment: str = "",
+) -> None:
+    """UPDATE `fields` of a locked annotation (plus `version`, bumped by the caller, and
+    `modified`), with the history row (`~`, its current proposal links) and the event, in one
+    statement. The caller holds the row lock and its transaction."""
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    annotation.modified = now
+    meta = Annotation._meta
+    changed = [meta.get_field(name) for name in dict.fromkeys([*fields, "version", "modified"])]
+    query = UpdateQuery(Annotation)
+    query.add_update_fields([(f, None, getattr(annotation, f.attname)) for f in changed])
+    query.add_filter("pk", annotation.pk)
+    update_sql, update_params = query.get_compiler(connection=connection).as_sql()
+
+    history, history_links = _history_models()
+    copied = [
+        quote(f.column) for f in history._meta.concrete_fields if not f.name.startswith("history_")
+    ]
+    through = Annotation.proposals.through
+    sql = f"""
+        WITH u AS ({update_sql} RETURNING *),
+        h AS (
+            INSERT INTO {quote(history._meta.db_table)}
+                ({", ".join(copied)}, history_date, history_type, history_user_id)
+            SELECT {", ".join(copied)}, %s, '~', %s FROM u
+            RETURNING history_id
+        ),
+        hl AS (
+            INSERT INTO {quote(history_links._meta.db_table)}
+                (id, annotation_id, proposal_id, history_id)
+            SELECT t.id, t.annotation_id, t.proposal_id, h.history_id
+            FROM {quote(through._meta.db_table)} t, h WHERE t.annotation_id = %s
+        ),
+        e AS (
+            INSERT INTO {quote(AnnotationEvent._meta.db_table)}
+                (annotation_id, actor_id, action, from_state, to_state, comment, details, created)
+            SELECT u.id, %s, %s, %s, u.status, %s, '{{}}'::jsonb, %s FROM u
+        )
+        SELECT count(*) FROM u
+    """  # noqa: S608 - table and column names come from the models
+    params = [
+        *update_params,
+        now,
+        actor.pk,
+        annotation.pk,
+        actor.pk,
+        action,
+        from_state,
+        comment,
+        now,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (updated,) = cursor.fetchone()
+    if updated != 1:
+        raise RuntimeError(f"annotation {annotation.pk} vanished under its row lock")

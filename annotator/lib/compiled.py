@@ -1,0 +1,64 @@
+"""A `values()` query compiled once and run many times with other values.
+
+Building and compiling a queryset costs more CPU than running it when the query is small and
+its filters are rich (the policy's visibility rule, joins, an array subquery): about 2 ms for an
+article's annotations, against 1 ms to fetch and convert its 100 rows. `CompiledValues` compiles
+a queryset built with *probe* values (distinctive integers standing for the actor's id, the
+article's id, …), remembers where each probe landed among the SQL parameters, and later runs the
+same SQL with real values in those places. The SQL still comes from the queryset (so from the
+policy's `Q`), never from hand-written text; callers key the cache on whatever changes the
+query's shape (the actor's role), and each thread keeps its own compiled copies.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+
+_local = threading.local()
+
+
+class CompiledValues:
+    def __init__(self, queryset: QuerySet[Any], probes: Mapping[str, int]) -> None:
+        query = queryset.query
+        self.alias = queryset.db
+        compiler = query.get_compiler(self.alias)
+        self.sql, params = compiler.as_sql()
+        found = {
+            name: [i for i, p in enumerate(params) if p == value] for name, value in probes.items()
+        }
+        if not all(found.values()):
+            raise ValueError(f"probe values not found among the parameters: {found}")
+        self.params = list(params)
+        self.slots = {i: name for name, places in found.items() for i in places}
+        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        self.converters = compiler.get_converters(fields)
+        self.compiler = compiler
+
+    def run(self, **values: Any) -> list[dict[str, Any]]:
+        params = [
+            values[self.slots[i]] if i in self.slots else p for i, p in enumerate(self.params)
+        ]
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = list(self.compiler.apply_converters(rows, self.converters))
+        return [dict(zip(self.names, row, strict=True)) for row in rows]
+
+
+def compiled_values(
+    key: tuple[Any, ...], build: Callable[[], QuerySet[Any]], probes: Mapping[str, int]
+) -> CompiledValues:
+    """The thread's compiled copy of `build()` for `key` (compiled on first use)."""
+    cache: dict[tuple[Any, ...], CompiledValues] = getattr(_local, "compiled", None) or {}
+    _local.compiled = cache
+    compiled = cache.get(key)
+    if compiled is None:
+        compiled = cache[key] = CompiledValues(build(), probes)
+    return compiled

@@ -36,7 +36,8 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
 
     error = serializers.CharField(help_text="Stable machine-readable code, e.g. `invalid`.")
     detail = serializers.CharField(help_text="What went wrong, in the user's language.")
-    fields = serializers.DictField(
+    # DRF pops declared fields off the class, so this does not shadow Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(),
         help_text="Field name -> messages, for input errors; empty otherwise.",
     )

@@ -12,7 +12,7 @@ class AnnotatorConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from rest_framework.authtoken.models import Token
 
-        from annotator.lib import auth_tokens, deploy_checks  # noqa: F401 - registers the checks
+        from annotator.lib import auth_tokens
 
         User = get_user_model()
         # Cached API-token principals are dropped whenever what they carry changes.

@@ -88,10 +88,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Django's checks look for its session and CSRF middleware by dotted path and would report our
-# subclasses as missing; annotator.lib.deploy_checks restates W003/W012/W016 for them.
-SILENCED_SYSTEM_CHECKS = ["security.W003", "security.W010"]
-
 ROOT_URLCONF = "annotator.urls"
 WSGI_APPLICATION = "annotator.wsgi.application"
 

@@ -27,7 +27,7 @@ LOCAL = Path(os.environ.get("ANNOTATOR_LOCAL_DIR", ROOT / ".local")).resolve()
 # `check --deploy` warnings that plain HTTP on the loopback interface implies, and nothing else:
 # HSTS (W004), HTTPS redirect (W008), Secure session cookie (W012), Secure CSRF cookie (W016).
 LOOPBACK_DEPLOY_EXCEPTIONS = frozenset(
-    {"security.W004", "security.W008", "annotator.W012", "annotator.W016"}
+    {"security.W004", "security.W008", "security.W012", "security.W016"}
 )
 
 

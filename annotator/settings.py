@@ -74,12 +74,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "annotator.lib.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Sessions, CSRF, authentication and messages: Django's own, skipped for token-authenticated
-    # /api/ requests, which use none of them (annotator/lib/middleware.py).
-    "annotator.lib.middleware.SessionMiddleware",
+    # Sessions and CSRF stay Django's own (check --deploy looks for these exact paths; for a
+    # token request they cost nothing: no cookie, a csrf_exempt view). Authentication and
+    # messages are Django's, skipped for token-authenticated /api/ requests, which use neither
+    # (annotator/lib/middleware.py).
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "annotator.lib.middleware.CsrfViewMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "annotator.lib.middleware.AuthenticationMiddleware",
     "annotator.lib.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -13,10 +13,8 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
-from django.contrib.sessions import middleware as sessions
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware import csrf
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -83,10 +81,11 @@ class BodySizeLimitMiddleware:
 
 # Token API requests ------------------------------------------------------------------------
 # A request to /api/ that carries `Authorization: Token …` is authenticated by DRF from that
-# header alone: it has no session, no CSRF cookie to check (DRF enforces CSRF only for session
-# authentication), no flash messages. The four middleware below skip such requests entirely and
-# behave exactly as Django's own for every other request: pages, the login form, and the
-# browser's session-authenticated API calls (which DRF still checks for CSRF).
+# header alone: it needs no user from the session and shows no flash message. The two middleware
+# below skip such requests and behave exactly as Django's own for every other request: pages,
+# the login form, and the browser's session-authenticated API calls (which DRF still checks for
+# CSRF). Sessions and CSRF keep Django's own classes (`check --deploy` looks for their exact
+# paths); a token request has no cookie, so they do no work for it.
 # Kept for every request: request id, body size limit, security headers, CSP, locale (API
 # messages are translated), common, clickjacking, history (django-simple-history records the
 # acting user of every write through it) and axes.
@@ -107,19 +106,6 @@ class _SkippedForTokenApi:
         if is_token_api_request(request):
             return self.get_response(request)
         return super().__call__(request)  # type: ignore[misc]
-
-
-class SessionMiddleware(_SkippedForTokenApi, sessions.SessionMiddleware):
-    """Django's, skipped for token API requests."""
-
-
-class CsrfViewMiddleware(_SkippedForTokenApi, csrf.CsrfViewMiddleware):
-    """Django's, skipped for token API requests (which have no cookie a browser could forge)."""
-
-    def process_view(self, request, callback, callback_args, callback_kwargs):  # type: ignore[no-untyped-def]
-        if is_token_api_request(request):
-            return None
-        return super().process_view(request, callback, callback_args, callback_kwargs)
 
 
 class AuthenticationMiddleware(_SkippedForTokenApi, auth.AuthenticationMiddleware):

@@ -28,8 +28,7 @@ def notify(
     text: str = "",
 ) -> Notification:
     """Add a line to `recipient`'s inbox, in the caller's transaction; the email (when the user
-    has an address) is handed to a worker only after that transaction commits, so a rollback
-    sends nothing and the request never waits for the mail server.
+    has an address) is sent only after that transaction commits, so a rollback sends nothing.
 
     Kinds: Notification.Kind (approved, changes_requested, rejected, reply, verdict_published:
     the proposals' verdict publishing calls it for every rater of the proposal)."""
@@ -42,28 +41,13 @@ def notify(
         text=text,
     )
     if getattr(recipient, "email", ""):
-        transaction.on_commit(lambda: email_later(notification.pk))
+        transaction.on_commit(lambda: send_notification_email(notification_id=notification.pk))
     return notification
 
 
-def email_later(notification_id: int) -> None:
-    """Enqueue the email task; with the broker down, send it from here rather than lose it."""
-    from annotator.review.tasks import send_notification_email_task
-
-    try:
-        send_notification_email_task.apply_async(args=[notification_id], retry=False)
-    except Exception as exc:
-        logger.warning(
-            "notification %s: broker unavailable (%s), emailing from the request",
-            notification_id,
-            type(exc).__name__,
-        )
-        send_notification_email(notification_id=notification_id)
-
-
 def notify_many(notifications: Iterable[Notification]) -> list[Notification]:
-    """`notify` for many lines at once: one INSERT in the caller's transaction, the emails handed
-    to a worker after it commits."""
+    """`notify` for many lines at once: one INSERT in the caller's transaction, the emails after
+    it commits."""
     created = Notification.objects.bulk_create(list(notifications), batch_size=500)
     ids = [n.pk for n in created]
     if ids:
@@ -74,7 +58,7 @@ def notify_many(notifications: Iterable[Notification]) -> list[Notification]:
 def _email_all(notification_ids: list[int]) -> None:
     with_email = Notification.objects.filter(pk__in=notification_ids).exclude(recipient__email="")
     for notification_id in with_email.values_list("pk", flat=True):
-        email_later(notification_id)
+        send_notification_email(notification_id=notification_id)
 
 
 def notification_link(notification: Notification) -> str:

@@ -1,18 +1,14 @@
-"""Navigation counters kept up to date without counting on every page (issue 17), and
-notification emails handed to a worker after the commit."""
+"""Navigation counters kept up to date without counting on every page (issue 17)."""
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
-from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from annotator.review import services
-from annotator.review.notifications import notification_mark_all_read, notify
+from annotator.review.notifications import notification_mark_all_read
 from tests.factories import UserFactory
 from tests.factories.review import NotificationFactory, submitted_annotation
 
@@ -82,34 +78,3 @@ def test_a_role_change_is_not_served_the_old_roles_counts(fact_checker):
     assert 'data-testid="nav-review-count"' not in page(client)[0]
     fact_checker.groups.add(UserFactory(role="reviewer").groups.get())
     assert 'data-testid="nav-review-count">1<' in page(client)[0]
-
-
-def test_notification_emails_go_to_a_worker_after_the_commit(
-    fact_checker, reviewer, django_capture_on_commit_callbacks
-):
-    fact_checker.email = "fc@example.org"
-    fact_checker.save()
-    with (
-        mock.patch("annotator.review.tasks.send_notification_email_task.apply_async") as enqueue,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        notification = notify(recipient=fact_checker, kind="approved", actor=reviewer)
-        assert not enqueue.called  # not before the commit
-    enqueue.assert_called_once_with(args=[notification.pk], retry=False)
-    assert mail.outbox == []  # the request did not send it
-
-
-def test_with_the_broker_down_the_email_is_sent_from_the_request(
-    fact_checker, reviewer, django_capture_on_commit_callbacks
-):
-    fact_checker.email = "fc@example.org"
-    fact_checker.save()
-    with (
-        mock.patch(
-            "annotator.review.tasks.send_notification_email_task.apply_async",
-            side_effect=ConnectionError("broker down"),
-        ),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        notify(recipient=fact_checker, kind="approved", actor=reviewer)
-    assert [m.to for m in mail.outbox] == [["fc@example.org"]]

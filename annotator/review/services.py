@@ -207,15 +207,34 @@ def annotation_review(
     return annotation
 
 
+# The notice each moderation action sends the annotation's author (with the reason, if any).
+MODERATION_NOTICES = {
+    "hide": Notification.Kind.HIDDEN,
+    "lock": Notification.Kind.LOCKED,
+    "unlock": Notification.Kind.UNLOCKED,
+    "restore": Notification.Kind.RESTORED,
+}
+
+
 def _moderate(
     action: str, *, actor: Any, annotation_id: int, fields: dict[str, Any], comment: str = ""
 ) -> Annotation:
+    """Apply a moderation action under the row lock, record it, and tell the author (in the same
+    transaction; the email goes after commit) unless the moderator is the author."""
     annotation = _lock_annotation(actor=actor, annotation_id=annotation_id)
     workflow.check_moderation(action, actor=actor, annotation=annotation)
     for name, value in fields.items():
         setattr(annotation, name, value)
     _save_state(annotation, actor=actor, fields=fields.keys())
     _record(annotation, actor=actor, action=action, from_state=annotation.status, comment=comment)
+    if annotation.author_id != actor.pk:
+        notify(
+            recipient=annotation.author,
+            kind=MODERATION_NOTICES[action],
+            annotation=annotation,
+            actor=actor,
+            text=comment,
+        )
     return annotation
 
 

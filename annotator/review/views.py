@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotator.annotations.models import Annotation
-from annotator.lib import roles
+from annotator.lib import policy, roles
 from annotator.lib.errors import NotFoundError, PermissionDeniedError
 from annotator.review import selectors, workflow
 from annotator.review.models import Flag
@@ -102,7 +102,18 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         annotation = selectors.annotation_get_for(actor=user, annotation_id=pk)
     except NotFoundError as exc:
-        raise Http404 from exc
+        withdrawn = selectors.annotation_withdrawn_for(actor=user, annotation_id=pk)
+        if withdrawn is None:
+            raise Http404 from exc
+        # A notification (inbox or email) led here: say what happened instead of a 404.
+        return render(
+            request,
+            "review/annotation_withdrawn.html",
+            {
+                "annotation": withdrawn,
+                "show_reason": policy.sees_hiding_reason(user, withdrawn),
+            },
+        )
     events = list(selectors.events_of(annotation))
     replies = list(selectors.replies_of(annotation, actor=user))
     is_author = annotation.author_id == user.pk

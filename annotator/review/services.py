@@ -87,7 +87,13 @@ def _save_state(annotation: Annotation, *, actor: Any, fields: Iterable[str]) ->
 
 
 def _record(
-    annotation: Annotation, *, actor: Any, action: str, from_state: str, comment: str = ""
+    annotation: Annotation,
+    *,
+    actor: Any,
+    action: str,
+    from_state: str,
+    comment: str = "",
+    details: dict[str, Any] | None = None,
 ) -> AnnotationEvent:
     return AnnotationEvent.objects.create(
         annotation=annotation,
@@ -96,7 +102,26 @@ def _record(
         from_state=from_state,
         to_state=annotation.status,
         comment=comment,
+        details=details or {},
     )
+
+
+def reviewed_snapshot(annotation: Annotation) -> dict[str, Any]:
+    """What the reviewer saw when deciding (comment, tags, proposals, passage), kept in the
+    decision event's details so that a resubmission can show what changed since. One query."""
+    return {
+        "snapshot": {
+            "comment": annotation.comment,
+            "tags": list(annotation.tags),
+            "proposals": [
+                [pk, title]
+                for pk, title in annotation.proposals.order_by("pk").values_list("pk", "title")
+            ],
+            "exact": annotation.exact,
+            "start": annotation.start,
+            "end": annotation.end,
+        }
+    }
 
 
 def _clean_comment(comment: Any, *, required: bool, message: str, field: str = "comment") -> str:
@@ -194,14 +219,26 @@ def annotation_review(
                 text=comment,
             )
         _record(
-            annotation, actor=actor, action=Action.APPROVE, from_state=from_state, comment=comment
+            annotation,
+            actor=actor,
+            action=Action.APPROVE,
+            from_state=from_state,
+            comment=comment,
+            details=reviewed_snapshot(annotation),
         )
         return annotation
 
     annotation.status = transition.target
     _save_state(annotation, actor=actor, fields=["status"])
     action = Action.REQUEST_CHANGES if decision == "request_changes" else Action.REJECT
-    _record(annotation, actor=actor, action=action, from_state=from_state, comment=comment)
+    _record(
+        annotation,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        comment=comment,
+        details=reviewed_snapshot(annotation),
+    )
     kind = Kind.CHANGES_REQUESTED if decision == "request_changes" else Kind.REJECTED
     notify(recipient=annotation.author, kind=kind, annotation=annotation, actor=actor, text=comment)
     return annotation

@@ -15,7 +15,7 @@ from tests.utils import PASSWORD
 
 @pytest.fixture
 def queue(transactional_db):  # type: ignore[no-untyped-def]
-    reviewer = UserFactory(username="reviewer", role="reviewer")
+    UserFactory(username="reviewer", role="reviewer")
     moderator = UserFactory(username="moderator", role="moderator")
     alice = UserFactory(
         username="alice", first_name="Alice", last_name="Durand", role="fact-checker"

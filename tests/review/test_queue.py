@@ -106,8 +106,8 @@ def test_a_resubmission_shows_the_earlier_review_comment_and_what_changed(review
     assert 'data-testid="resubmission"' in html
     assert "Merci de <strong>citer la page</strong> du programme." in html  # rendered Markdown
     assert "<del>programme.</del>" in html and "<ins>programme, page 12.</ins>" in html
-    assert "+ nouveau" in html and "− ancien" in html
-    assert "+ Ajoutée" in html and f"− {dropped.title}" in html
+    assert "+ nouveau" in html and "\u2212 ancien" in html
+    assert "+ Ajoutée" in html and f"\u2212 {dropped.title}" in html
 
 
 def test_a_first_submission_has_no_resubmission_block(reviewer):

@@ -311,6 +311,12 @@ const picker = new ProposalPicker({
   input: $("proposal-search"),
   results: $("proposal-results"),
   details: $("new-proposal"),
+  warning: $("proposal-warning"),
+  source: {
+    articleId: config.articleId,
+    candidacies: new Set(config.candidacies.map((c) => c.id)),
+    elections: new Set(config.candidacies.map((c) => c.election)),
+  },
   strings: t,
   onError: reportError,
 });
@@ -327,6 +333,7 @@ function openComposer(annotation) {
   $("composer-comment").value = annotation ? annotation.comment : "";
   $("composer-tags").value = annotation ? annotation.tags.join(", ") : "";
   picker.set(annotation ? annotation.proposal_links : []);
+  picker.hideWarning();
   composer.hidden = false;
   sheet.open();
   composer.scrollIntoView({ block: "nearest" });
@@ -346,6 +353,8 @@ composer.addEventListener("keydown", (event) => {
 
 $("composer-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  // A proposal typed in the inline form is created first; if that fails nothing is saved.
+  if (picker.hasPendingCreation() && !(await picker.createInline({ fromSave: true }))) return;
   const fields = {
     comment: $("composer-comment").value,
     tags: $("composer-tags").value.split(",").map((s) => s.trim()).filter(Boolean),

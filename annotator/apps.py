@@ -6,3 +6,8 @@ class AnnotatorConfig(AppConfig):
 
     name = "annotator"
     verbose_name = "Annotator"
+
+    def ready(self) -> None:
+        from annotator.lib.verbose_names import translate_automatic_verbose_names
+
+        translate_automatic_verbose_names()

@@ -7,7 +7,6 @@ four small queries over the actor's unfiltered queue; the earlier decisions one 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,11 +14,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
+from annotator.lib.textdiff import word_diff
 from annotator.review.models import AnnotationEvent
 from annotator.review.selectors import annotation_review_queue_for
 from proposals.models import Candidacy, Theme
@@ -145,24 +145,6 @@ class Resubmission:
             or self.proposals_removed
             or self.passage_diff
         )
-
-
-def word_diff(before: str, after: str) -> SafeString | None:
-    """HTML of `after` with removed words in <del> and added ones in <ins> (escaped); None when
-    nothing changed."""
-    if before == after:
-        return None
-    old, new = before.split(" "), after.split(" ")
-    parts: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape(" ".join(old[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(f"<del>{escape(' '.join(old[i1:i2]))}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{escape(' '.join(new[j1:j2]))}</ins>")
-    return mark_safe(" ".join(parts))  # noqa: S308 - every piece escaped above
 
 
 def resubmissions_for(annotations: list[Annotation]) -> dict[int, Resubmission]:

@@ -44,7 +44,10 @@ class ReadableHistoryContextHelper(HistoricalRecordContextHelper):
     ) -> tuple[SafeString, SafeString]:
         field = self.model._meta.get_field(change.field)
         if isinstance(field, models.ManyToManyField):
-            return super().stringify_delta_change_values(change, old, new)
+            return (
+                conditional_escape(", ".join(map(str, old)) or "—"),
+                conditional_escape(", ".join(map(str, new)) or "—"),
+            )
         if isinstance(field, models.TextField) and isinstance(old, str) and isinstance(new, str):
             return conditional_escape(old) if old else SafeString("—"), (
                 word_diff(old, new) or escape(new)

@@ -1,6 +1,8 @@
 import django_filters
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import Case, IntegerField, Q, Value, When
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from annotator.articles.models import Article
 from annotator.lib import policy
@@ -14,6 +16,11 @@ def _visible_articles(request):  # type: ignore[no-untyped-def]
     if request is None:
         return Article.objects.none()
     return Article.objects.filter(policy.article_visible_q(request.user))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class SourceFilter(django_filters.ModelChoiceFilter):
+    """A source id, checked against the sources the user may read."""
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -33,7 +40,7 @@ class ProposalFilter(django_filters.FilterSet):
         method="filter_search",
         help_text="Words of the title, statement, candidate or theme; accents ignored",
     )
-    for_article = django_filters.ModelChoiceFilter(
+    for_article = SourceFilter(
         queryset=_visible_articles,
         method="filter_for_article",
         help_text=(

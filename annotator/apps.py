@@ -13,7 +13,9 @@ class AnnotatorConfig(AppConfig):
         from rest_framework.authtoken.models import Token
 
         from annotator.lib import auth_tokens
+        from annotator.lib.verbose_names import translate_automatic_verbose_names
 
+        translate_automatic_verbose_names()
         User = get_user_model()
         # Cached API-token principals are dropped whenever what they carry changes.
         post_delete.connect(auth_tokens.on_token_deleted, sender=Token, dispatch_uid="token-cache")

@@ -1,17 +1,20 @@
 """Error handlers (handler400/403/404/500): JSON envelope under /api/, the app's pages elsewhere.
 
-Pages use the templates `400.html`, `403.html`, `404.html`, `500.html` (inside the app frame)
-through Django's own handlers, which never show a traceback; the 500 page is rendered with the
-request context when that still works, else by Django's bare handler.
+Pages are `templates/errors/<status>.html`, framed by the base layout, translated, with a way
+back. 400/403/404 render with the request context (navigation, user). The 500 page renders
+WITHOUT the request context: no context processor runs, so it needs neither the database nor the
+user (the failure may be the database itself); if even that fails, Django's bare page answers.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -21,12 +24,21 @@ from annotator.lib.middleware import is_api_request
 logger = logging.getLogger(__name__)
 
 
+def _page(request: HttpRequest, status: int) -> HttpResponse:
+    try:
+        return render(request, f"errors/{status}.html", status=status)
+    except Exception:
+        # The frame needs the request context; if that fails, the 500 page takes over.
+        logger.exception("the %s page could not be rendered with its context", status)
+        return server_error(request)
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         if isinstance(exception, RequestDataTooBig):
             return JsonResponse(body_too_large_body(), status=413)
         return JsonResponse(error_body("bad_request", _("The request is malformed.")), status=400)
-    return defaults.bad_request(request, exception)
+    return _page(request, 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -35,13 +47,13 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
             error_body("forbidden", _("You do not have permission to perform this action.")),
             status=403,
         )
-    return defaults.permission_denied(request, exception)
+    return _page(request, 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         return JsonResponse(error_body("not_found", _("Not found.")), status=404)
-    return defaults.page_not_found(request, exception)
+    return _page(request, 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -51,8 +63,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
             status=500,
         )
     try:
-        return render(request, "500.html", status=500)
+        # A plain context, no request: no context processor, no query, no user.
+        body = loader.get_template("errors/500.html").render(
+            {
+                "bare_frame": True,
+                "NEWSROOM_NAME": settings.NEWSROOM_NAME,
+                "APP_VERSION": settings.APP_VERSION,
+            }
+        )
+        return HttpResponseServerError(body)
     except Exception:
-        # The page frame itself failed (database down, template error): the bare page.
-        logger.exception("the 500 page could not be rendered with its context")
+        logger.exception("the 500 page could not be rendered")
         return defaults.server_error(request)

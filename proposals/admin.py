@@ -14,10 +14,10 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from annotator.lib.admin import ServiceFormAdminMixin, ServiceRefused, VersionedAdminForm
 from annotator.lib.errors import DomainError, StaleVersionError
+from annotator.lib.history_admin import ReadableHistoryAdmin
 from proposals import services
 from proposals.models import (
     Candidacy,
@@ -73,7 +73,7 @@ class RatingInline(admin.TabularInline):
     show_change_link = True
 
 
-class HistoryWithoutRevertAdmin(SimpleHistoryAdmin):
+class HistoryWithoutRevertAdmin(ReadableHistoryAdmin):
     """History pages to read only: a revert would write an old row back outside the services
     (no version check, no version bump, the version number itself rolled back)."""
 

@@ -133,6 +133,9 @@ JUSTIFICATION_MIN_LENGTH = 80
 # The common reading of Krippendorff's alpha.
 ALPHA_RELIABLE = 0.8
 ALPHA_TENTATIVE = 0.667
+# Below this many units (proposals rated twice or more) an alpha is shown with a warning: one or
+# two units make any value, 0 or 1, meaningless.
+ALPHA_MIN_UNITS = 10
 
 
 def feasibility_label_fr(value: str) -> str:

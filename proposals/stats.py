@@ -92,6 +92,15 @@ class AgreementRow:
     def importance_reading(self) -> tuple[str, str]:
         return scale.alpha_reading(self.importance.alpha)
 
+    @property
+    def feasibility_small_sample(self) -> bool:
+        """Fewer than `scale.ALPHA_MIN_UNITS` units: the figure is shown with a warning."""
+        return self.feasibility.units < scale.ALPHA_MIN_UNITS
+
+    @property
+    def importance_small_sample(self) -> bool:
+        return self.importance.units < scale.ALPHA_MIN_UNITS
+
 
 @dataclass
 class RaterPair:

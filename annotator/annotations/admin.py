@@ -8,10 +8,10 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from annotator.annotations.models import Annotation
 from annotator.lib import policy
+from annotator.lib.history_admin import ReadableHistoryAdmin
 from annotator.review import admin_actions
 from annotator.review.models import AnnotationEvent
 
@@ -71,7 +71,7 @@ class AnnotationEventInline(admin.TabularInline):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin_actions.ModeratorAccessMixin, SimpleHistoryAdmin):
+class AnnotationAdmin(admin_actions.ModeratorAccessMixin, ReadableHistoryAdmin):
     list_display = [
         "id",
         "quote",
@@ -138,7 +138,7 @@ class AnnotationAdmin(admin_actions.ModeratorAccessMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("quote"))
     def quote(self, obj: Annotation) -> str:
-        return str(obj)
+        return format_html('<span class="admin-quote">{}</span>', str(obj))
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Annotation) -> str:

@@ -11,6 +11,7 @@ already checked everything and hold the row lock; this module only writes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -89,6 +90,7 @@ def update_with_audit(
     action: str,
     from_state: str,
     comment: str = "",
+    details: dict[str, Any] | None = None,
 ) -> None:
     """UPDATE `fields` of a locked annotation (plus `version`, bumped by the caller, and
     `modified`), with the history row (`~`, its current proposal links) and the event, in one
@@ -125,7 +127,7 @@ def update_with_audit(
         e AS (
             INSERT INTO {quote(AnnotationEvent._meta.db_table)}
                 (annotation_id, actor_id, action, from_state, to_state, comment, details, created)
-            SELECT u.id, %s, %s, %s, u.status, %s, '{{}}'::jsonb, %s FROM u
+            SELECT u.id, %s, %s, %s, u.status, %s, %s::jsonb, %s FROM u
         )
         SELECT count(*) FROM u
     """  # noqa: S608 - table and column names come from the models
@@ -138,6 +140,7 @@ def update_with_audit(
         action,
         from_state,
         comment,
+        json.dumps(details or {}),
         now,
     ]
     with connection.cursor() as cursor:

@@ -38,4 +38,19 @@ def reader_strings() -> dict[str, str]:
         "chooseTheme": _("Choose a theme"),
         "reattach": _("Re-attach to the selection"),
         "reattachHelp": _("Select the passage in the text first, then click “Re-attach”."),
+        "groupSource": _("This source"),
+        "groupElection": _("Same election"),
+        "groupOther": _("Other election"),
+        "foreignWarning": _(
+            "“%(title)s” is a proposal of %(candidate)s (%(election)s), a candidacy this source "
+            "is not about. Link it anyway?"
+        ),
+        "linkAnyway": _("Link anyway"),
+        "sourceCandidacies": _("Candidacies of this source"),
+        "otherCandidacies": _("Other candidacies"),
+        "fieldRequired": _("Required."),
+        "proposalNotCreated": _(
+            "The new proposal was not created, so the annotation was not saved: correct the "
+            "fields marked below."
+        ),
     }

@@ -115,6 +115,10 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "canAnnotate": can_annotate,
             "isModerator": is_moderator(request.user),
             "text": article.text,
+            # The picker ranks and warns with the source's candidacies (prefetched above).
+            "candidacies": [
+                {"id": c.pk, "election": c.election_id} for c in article.candidacies.all()
+            ],
         },
         "can_annotate": can_annotate,
         "reader_strings": reader_strings(),

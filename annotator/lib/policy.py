@@ -80,6 +80,25 @@ def annotation_visible_q(actor: Any, *, include_moderated: bool = False) -> Q:
     return visible & Q(hidden_at__isnull=True, deleted_at__isnull=True)
 
 
+def annotation_withdrawn_notice_q(actor: Any) -> Q:
+    """Annotations the actor may no longer read (hidden or deleted) but may learn were withdrawn:
+    those they were notified about, so that a notification never leads to a bare 404. Nobody else
+    learns that a withdrawn annotation exists."""
+    from annotator.review.models import Notification
+
+    if not getattr(actor, "is_authenticated", False):
+        return Q(pk__in=[])
+    notified = Notification.objects.filter(recipient=actor, annotation__isnull=False)
+    return Q(pk__in=notified.values("annotation_id")) & (
+        Q(hidden_at__isnull=False) | Q(deleted_at__isnull=False)
+    )
+
+
+def sees_hiding_reason(actor: Any, annotation: Any) -> bool:
+    """The reason a moderator gave for hiding: told to the annotation's author and moderators."""
+    return annotation.author_id == _pk(actor) or roles.is_moderator(actor)
+
+
 def annotation_exportable_q(*, requester: Any, verified_only: bool) -> Q:
     """What an export may contain: never a draft (not even the requester's own), a hidden or a
     deleted annotation; only approved ones when `verified_only`; only on visible articles."""

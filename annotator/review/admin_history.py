@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from annotator.lib.history_admin import ReadableHistoryAdmin
 from annotator.lib.roles import is_moderator
 from proposals.models import FeasibilityRating, Proposal, Verdict
 
 
-class _ModeratorHistoryAdmin(SimpleHistoryAdmin):
+class _ModeratorHistoryAdmin(ReadableHistoryAdmin):
     def has_module_permission(self, request: Any) -> bool:
         return is_moderator(request.user) or super().has_module_permission(request)
 

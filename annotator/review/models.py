@@ -176,6 +176,10 @@ class Notification(models.Model):
         REPLY = "reply", _("New reply to your annotation")
         VERDICT_PUBLISHED = "verdict_published", _("Verdict published on a proposal you rated")
         RECHECK = "recheck", _("A text revision changed a passage you wrote or approved")
+        HIDDEN = "hidden", _("Your annotation was hidden by a moderator")
+        LOCKED = "locked", _("Your annotation was locked by a moderator")
+        UNLOCKED = "unlocked", _("Your annotation was unlocked")
+        RESTORED = "restored", _("Your annotation was restored")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -208,6 +212,10 @@ class Notification(models.Model):
                         "reply",
                         "verdict_published",
                         "recheck",
+                        "hidden",
+                        "locked",
+                        "unlocked",
+                        "restored",
                     ]
                 ),
                 name="notification_kind_valid",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
 from annotator.annotations.selectors import annotation_visible_q as reader_visible_q
-from annotator.lib import roles
+from annotator.lib import policy, roles
 from annotator.lib.errors import NotFoundError, PermissionDeniedError
 from annotator.review.models import AnnotationEvent, Flag, Notification, Reply
 from proposals.models import Proposal
@@ -47,6 +47,17 @@ def annotation_get_for(*, actor: Any, annotation_id: int) -> Annotation:
     if annotation is None:
         raise NotFoundError(_("No such annotation."))
     return annotation
+
+
+def annotation_withdrawn_for(*, actor: Any, annotation_id: int) -> Annotation | None:
+    """The hidden or deleted annotation the actor was notified about (policy:
+    `annotation_withdrawn_notice_q`), with its article; None otherwise. One query."""
+    return (
+        Annotation.objects.filter(policy.annotation_withdrawn_notice_q(actor))
+        .select_related("article")
+        .filter(pk=annotation_id)
+        .first()
+    )
 
 
 def annotation_review_queue_for(*, actor: Any) -> QuerySet[Annotation]:

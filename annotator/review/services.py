@@ -89,6 +89,7 @@ def _transition(
     action: str,
     from_state: str,
     comment: str = "",
+    details: dict[str, Any] | None = None,
 ) -> None:
     """Save `fields` (version bumped), the history row and the event: one statement."""
     annotation.version += 1
@@ -99,11 +100,18 @@ def _transition(
         action=action,
         from_state=from_state,
         comment=comment,
+        details=details,
     )
 
 
 def _record(
-    annotation: Annotation, *, actor: Any, action: str, from_state: str, comment: str = ""
+    annotation: Annotation,
+    *,
+    actor: Any,
+    action: str,
+    from_state: str,
+    comment: str = "",
+    details: dict[str, Any] | None = None,
 ) -> AnnotationEvent:
     return AnnotationEvent.objects.create(
         annotation=annotation,
@@ -112,7 +120,26 @@ def _record(
         from_state=from_state,
         to_state=annotation.status,
         comment=comment,
+        details=details or {},
     )
+
+
+def reviewed_snapshot(annotation: Annotation) -> dict[str, Any]:
+    """What the reviewer saw when deciding (comment, tags, proposals, passage), kept in the
+    decision event's details so that a resubmission can show what changed since. One query."""
+    return {
+        "snapshot": {
+            "comment": annotation.comment,
+            "tags": list(annotation.tags),
+            "proposals": [
+                [pk, title]
+                for pk, title in annotation.proposals.order_by("pk").values_list("pk", "title")
+            ],
+            "exact": annotation.exact,
+            "start": annotation.start,
+            "end": annotation.end,
+        }
+    }
 
 
 def _clean_comment(comment: Any, *, required: bool, message: str, field: str = "comment") -> str:
@@ -209,6 +236,7 @@ def annotation_review(
                 action=Action.APPROVE,
                 from_state=from_state,
                 comment=comment,
+                details=reviewed_snapshot(annotation),
             )
             notify(
                 recipient=annotation.author,
@@ -224,6 +252,7 @@ def annotation_review(
                 action=Action.APPROVE,
                 from_state=from_state,
                 comment=comment,
+                details=reviewed_snapshot(annotation),
             )
         return annotation
 
@@ -236,15 +265,27 @@ def annotation_review(
         action=action,
         from_state=from_state,
         comment=comment,
+        details=reviewed_snapshot(annotation),
     )
     kind = Kind.CHANGES_REQUESTED if decision == "request_changes" else Kind.REJECTED
     notify(recipient=annotation.author, kind=kind, annotation=annotation, actor=actor, text=comment)
     return annotation
 
 
+# The notice each moderation action sends the annotation's author (with the reason, if any).
+MODERATION_NOTICES = {
+    "hide": Notification.Kind.HIDDEN,
+    "lock": Notification.Kind.LOCKED,
+    "unlock": Notification.Kind.UNLOCKED,
+    "restore": Notification.Kind.RESTORED,
+}
+
+
 def _moderate(
     action: str, *, actor: Any, annotation_id: int, fields: dict[str, Any], comment: str = ""
 ) -> Annotation:
+    """Apply a moderation action under the row lock, record it, and tell the author (in the same
+    transaction; the email goes after commit) unless the moderator is the author."""
     annotation = _lock_annotation(actor=actor, annotation_id=annotation_id)
     workflow.check_moderation(action, actor=actor, annotation=annotation)
     for name, value in fields.items():
@@ -257,6 +298,14 @@ def _moderate(
         from_state=annotation.status,
         comment=comment,
     )
+    if annotation.author_id != actor.pk:
+        notify(
+            recipient=annotation.author,
+            kind=MODERATION_NOTICES[action],
+            annotation=annotation,
+            actor=actor,
+            text=comment,
+        )
     return annotation
 
 

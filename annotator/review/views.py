@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotator.annotations.models import Annotation
-from annotator.lib import roles
-from annotator.lib.errors import NotFoundError, PermissionDeniedError
-from annotator.review import selectors, workflow
+from annotator.lib import policy, roles
+from annotator.lib.errors import NotFoundError
+from annotator.review import queue, selectors, workflow
 from annotator.review.models import Flag
 from annotator.review.notifications import (
     notification_link,
@@ -22,7 +22,7 @@ from annotator.review.notifications import (
     notification_mark_read,
 )
 
-QUEUE_PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 10
 
 
 def _js_messages() -> dict[str, object]:
@@ -33,28 +33,62 @@ def _js_messages() -> dict[str, object]:
         "approvalRecorded": _("Approval recorded (%(count)s of %(required)s)."),
         "failed": _("The server did not accept this action. Try again."),
         "sent": _("Sent."),
+        "undo": _("Undo"),
+        "undone": _("Decision cancelled: nothing was sent."),
+        "pending": _("%(decision)s in %(seconds)s s…"),
+        "commentRequired": _(
+            "Write a comment for the author: it is required to request changes or reject."
+        ),
+        "decisions": {
+            "approve": _("Approval"),
+            "request_changes": _("Request for changes"),
+            "reject": _("Rejection"),
+        },
         "labels": {value: str(label) for value, label in Annotation.Status.choices},
     }
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    try:
-        queue = selectors.annotation_review_queue_for(actor=request.user)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.detail) from exc
+    """The actor's queue, filtered by the URL's parameters (an unknown value is a 400),
+    QUEUE_PAGE_SIZE cards a page, resubmissions with their earlier reviews and changes."""
+    if not roles.is_reviewer(request.user):
+        raise PermissionDenied(_("Only reviewers and moderators review annotations."))
+    form = queue.QueueFilterForm(request.GET or None, actor=request.user)
+    status = 200
+    filters: dict[str, object] = {}
+    if form.is_bound:
+        if form.is_valid():
+            filters = form.cleaned_data
+        else:
+            status = 400
+    page = Paginator(queue.queue_filtered(actor=request.user, filters=filters), QUEUE_PAGE_SIZE)
+    current = page.get_page(request.GET.get("page"))
+    annotations = list(current) if status == 200 else []
+    resubmissions = queue.resubmissions_for(annotations)
     items = [
-        {"annotation": annotation, "around": selectors.passage_in_context(annotation)}
-        for annotation in queue[:QUEUE_PAGE_SIZE]
+        {
+            "annotation": annotation,
+            "around": selectors.passage_in_context(annotation),
+            "resubmission": resubmissions.get(annotation.pk),
+        }
+        for annotation in annotations
     ]
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "review/review_queue.html",
         {
             "items": items,
+            "form": form,
+            "page": current,
+            "total": page.count if status == 200 else 0,
+            "page_query": params.urlencode(),
             "approvals_required": settings.REVIEW_APPROVALS_REQUIRED,
             "js_messages": _js_messages(),
         },
+        status=status,
     )
 
 
@@ -102,7 +136,18 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         annotation = selectors.annotation_get_for(actor=user, annotation_id=pk)
     except NotFoundError as exc:
-        raise Http404 from exc
+        withdrawn = selectors.annotation_withdrawn_for(actor=user, annotation_id=pk)
+        if withdrawn is None:
+            raise Http404 from exc
+        # A notification (inbox or email) led here: say what happened instead of a 404.
+        return render(
+            request,
+            "review/annotation_withdrawn.html",
+            {
+                "annotation": withdrawn,
+                "show_reason": policy.sees_hiding_reason(user, withdrawn),
+            },
+        )
     events = list(selectors.events_of(annotation))
     replies = list(selectors.replies_of(annotation, actor=user))
     is_author = annotation.author_id == user.pk

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 
 from proposals import scale
 
@@ -40,4 +41,18 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 
 @register.filter
 def alpha_format(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    """Three decimals in the active locale's style (0,364 in French, 0.364 in English)."""
+    return "—" if value is None else number_format(value, 3)
+
+
+@register.simple_tag
+def alpha_threshold(name: str) -> str:
+    """A reading threshold of the scale ("reliable" or "tentative") in the active locale."""
+    value = {"reliable": scale.ALPHA_RELIABLE, "tentative": scale.ALPHA_TENTATIVE}[name]
+    return number_format(value)
+
+
+@register.simple_tag
+def alpha_min_units() -> int:
+    """Below this many units an agreement figure carries a small-sample warning."""
+    return scale.ALPHA_MIN_UNITS

@@ -3,12 +3,16 @@
 const ACTIVE = new Set(["queued", "running"]);
 const POLL_MS = 1000;
 
-function humanSize(bytes) {
-  const units = ["o", "Ko", "Mo", "Go"];
+// The same units and rounding as Django's filesizeformat on the server-rendered rows: the
+// table carries the active language's unit names (data-size-units), so one style per page.
+function humanSize(bytes, table) {
+  const units = (table.dataset.sizeUnits || "bytes,KB,MB,GB").split(",");
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
-  return `${value.toLocaleString(document.documentElement.lang, { maximumFractionDigits: unit ? 1 : 0 })} ${units[unit]}`;
+  const digits = unit ? 1 : 0;
+  const number = value.toLocaleString(document.documentElement.lang, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return `${number}\u00a0${units[unit]}`;
 }
 
 function render(row, job) {
@@ -23,7 +27,7 @@ function render(row, job) {
   const rows = row.querySelector('[data-role="rows"]');
   if (job.row_count !== null) rows.textContent = String(job.row_count);
   else if (job.rows_total !== null) rows.textContent = `${job.rows_done} / ${job.rows_total}`;
-  if (job.size !== null) row.querySelector('[data-role="size"]').textContent = humanSize(job.size);
+  if (job.size !== null) row.querySelector('[data-role="size"]').textContent = humanSize(job.size, row.closest("table"));
   const active = ACTIVE.has(job.state);
   row.querySelector('[data-role="cancel"]').hidden = !active;
   row.querySelector('[data-role="download"]').hidden = !job.download_url;
@@ -44,18 +48,33 @@ function render(row, job) {
   return active;
 }
 
+// Answers after which asking again cannot help: signed out, no longer allowed, or gone.
+const FINAL_STATUSES = new Set([401, 403, 404, 410]);
+const MAX_DELAY_MS = 15000;
+
 async function follow(row) {
   const url = row.dataset.api;
+  let delay = POLL_MS;
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, delay));
     let job;
     try {
       const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (!response.ok) continue;
+      if (FINAL_STATUSES.has(response.status)) {
+        row.dataset.polling = "stopped";
+        row.querySelector('[data-role="progress-wrap"]').hidden = true;
+        return;
+      }
+      if (!response.ok) {
+        delay = Math.min(delay * 2, MAX_DELAY_MS); // server trouble: back off, keep trying
+        continue;
+      }
       job = await response.json();
     } catch {
-      continue; // network hiccup: try again at the next tick
+      delay = Math.min(delay * 2, MAX_DELAY_MS); // network hiccup: back off
+      continue;
     }
+    delay = POLL_MS;
     if (!render(row, job)) return;
   }
 }

@@ -4,6 +4,7 @@ import { api, ApiError } from "./reader-api.js";
 import { Highlighter } from "./reader-highlight.js";
 import { rangeToOffsets, selectorsFor } from "./reader-offsets.js";
 import { ProposalPicker } from "./reader-proposals.js";
+import { BottomSheet } from "./reader-sheet.js";
 
 const $ = (id) => document.getElementById(id);
 const json = (id) => JSON.parse($(id).textContent);
@@ -12,6 +13,7 @@ const config = json("reader-config");
 const t = json("reader-strings");
 const root = $("reader-text");
 const highlighter = new Highlighter(root);
+const sheet = new BottomSheet($("reader-sidebar"), $("sheet-toggle"));
 const annotations = new Map(json("annotations-data").map((a) => [a.id, a]));
 const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || "fr", {
   dateStyle: "medium",
@@ -45,6 +47,7 @@ function cardFor(annotation) {
   head.append(el("span", `badge status-${annotation.status}`, annotation.status_display));
   if (annotation.is_locked) head.append(el("span", "badge badge-locked", `🔒 ${t.locked}`));
   const who = el("span", "card-author", mine ? `${annotation.author_name} (${t.you})` : annotation.author_name);
+  who.title = annotation.author; // the full name shown, the login on hover (one rule for people)
   const when = el("time", "card-date muted", dateFormat.format(new Date(annotation.created)));
   when.dateTime = annotation.created;
   head.append(who, when);
@@ -117,6 +120,7 @@ function renderSidebar() {
   $("orphans").hidden = orphans.length === 0;
   $("annotation-empty").hidden = sorted.length > 0;
   $("annotation-count").textContent = String(sorted.length);
+  sheet.setCount(sorted.length);
 }
 
 function highlight(annotation) {
@@ -141,6 +145,8 @@ function focusAnnotation(id, { fromCard = false } = {}) {
   if (card) {
     card.classList.add("is-active");
     if (!fromCard) {
+      sheet.open(); // on a phone the card comes up in the bottom sheet, next to the text
+      sheet.revealAbove(root.querySelector(`mark[data-annotation-id="${id}"]`));
       card.scrollIntoView({ block: "nearest", behavior: "smooth" });
       card.focus({ preventScroll: true });
     }
@@ -305,6 +311,12 @@ const picker = new ProposalPicker({
   input: $("proposal-search"),
   results: $("proposal-results"),
   details: $("new-proposal"),
+  warning: $("proposal-warning"),
+  source: {
+    articleId: config.articleId,
+    candidacies: new Set(config.candidacies.map((c) => c.id)),
+    elections: new Set(config.candidacies.map((c) => c.election)),
+  },
   strings: t,
   onError: reportError,
 });
@@ -321,7 +333,9 @@ function openComposer(annotation) {
   $("composer-comment").value = annotation ? annotation.comment : "";
   $("composer-tags").value = annotation ? annotation.tags.join(", ") : "";
   picker.set(annotation ? annotation.proposal_links : []);
+  picker.hideWarning();
   composer.hidden = false;
+  sheet.open();
   composer.scrollIntoView({ block: "nearest" });
   $("composer-comment").focus();
 }
@@ -339,6 +353,8 @@ composer.addEventListener("keydown", (event) => {
 
 $("composer-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  // A proposal typed in the inline form is created first; if that fails nothing is saved.
+  if (picker.hasPendingCreation() && !(await picker.createInline({ fromSave: true }))) return;
   const fields = {
     comment: $("composer-comment").value,
     tags: $("composer-tags").value.split(",").map((s) => s.trim()).filter(Boolean),

@@ -5,7 +5,7 @@ const queue = document.querySelector("[data-testid=review-queue]");
 const messages = JSON.parse(document.getElementById("review-messages")?.textContent || "{}");
 
 function items() {
-  return [...queue.querySelectorAll(".review-item:not(.is-done)")];
+  return [...queue.querySelectorAll(".review-item:not(.is-done):not(.is-pending)")];
 }
 
 function current() {
@@ -47,47 +47,134 @@ function closeComment(item) {
   item.focus({ preventScroll: true });
 }
 
-function decrementNavCount() {
-  const badge = document.querySelector("[data-testid=nav-review-count]");
-  if (!badge) return;
-  const value = parseInt(badge.textContent, 10) - 1;
-  if (value > 0) badge.textContent = String(value);
-  else badge.remove();
+// A decision waits UNDO_MS before it is sent: the reviewer can take it back (button or "u")
+// without anything reaching the server. Leaving the page sends what is waiting (keepalive).
+const UNDO_MS = Number(queue?.dataset.undoMs) || 5000;
+const pending = []; // [{item, decision, comment, timer}], the latest last
+const toast = document.getElementById("undo-toast");
+let toastTimer = null;
+
+function showToast(text, { undo = false, hideAfter = 0 } = {}) {
+  if (!toast) return;
+  clearTimeout(toastTimer);
+  toast.querySelector("[data-role=text]").textContent = text;
+  toast.querySelector("[data-role=undo]").hidden = !undo;
+  toast.hidden = false;
+  if (hideAfter) toastTimer = setTimeout(() => (toast.hidden = true), hideAfter);
 }
 
-async function decide(item, decision) {
-  const form = item.querySelector("[data-review-form]");
-  const error = form.querySelector(".form-error");
-  const comment = form.querySelector("textarea").value.trim();
-  if (decision !== "approve" && !comment) {
-    openComment(item, decision);
+function refreshToast() {
+  const latest = pending[pending.length - 1];
+  if (!latest) {
+    if (toast && !toast.querySelector("[data-role=undo]").hidden) toast.hidden = true;
     return;
   }
-  if (item.dataset.busy) return;
+  const name = messages.decisions?.[latest.decision] || latest.decision;
+  showToast(messages.pending.replace("%(decision)s", name).replace("%(seconds)s", Math.round(UNDO_MS / 1000)), { undo: true });
+}
+
+function setNavCount(delta) {
+  const badge = document.querySelector("[data-testid=nav-review-count]");
+  if (!badge) return;
+  const value = parseInt(badge.textContent, 10) + delta;
+  badge.textContent = String(Math.max(0, value));
+  badge.hidden = value <= 0;
+}
+
+function decide(item, decision) {
+  const form = item.querySelector("[data-review-form]");
+  const error = form.querySelector(".form-error");
+  const textarea = form.querySelector("textarea");
+  const comment = textarea.value.trim();
+  if (!decision) return;
+  if (decision !== "approve" && !comment) {
+    if (form.dataset.pending === decision && !form.querySelector(".review-comment").hidden) {
+      // Asked to send with nothing written: say so next to the field instead of doing nothing.
+      showError(error, messages.commentRequired);
+      textarea.setAttribute("aria-invalid", "true");
+      textarea.focus();
+    } else {
+      openComment(item, decision);
+    }
+    return;
+  }
+  if (item.dataset.busy || item.classList.contains("is-pending")) return;
+  showError(error, "");
+  textarea.removeAttribute("aria-invalid");
+  const next = items()[items().indexOf(item) + 1] || items()[items().indexOf(item) - 1];
+  const entry = { item, decision, comment };
+  entry.timer = setTimeout(() => send(entry), UNDO_MS);
+  pending.push(entry);
+  item.classList.add("is-pending");
+  item.classList.remove("is-current");
+  form.hidden = true;
+  setNavCount(-1);
+  refreshToast();
+  if (next) select(next);
+}
+
+function undo() {
+  const entry = pending.pop();
+  if (!entry) return;
+  clearTimeout(entry.timer);
+  const { item } = entry;
+  item.classList.remove("is-pending");
+  item.querySelector("[data-review-form]").hidden = false;
+  setNavCount(1);
+  select(item);
+  showToast(messages.undone, { hideAfter: 3000 });
+  if (pending.length) refreshToast();
+}
+
+function body(entry) {
+  return { decision: entry.decision, comment: entry.comment, version: Number(entry.item.dataset.version) };
+}
+
+async function send(entry) {
+  const index = pending.indexOf(entry);
+  if (index === -1) return; // undone meanwhile
+  pending.splice(index, 1);
+  refreshToast();
+  const { item } = entry;
+  const form = item.querySelector("[data-review-form]");
   item.dataset.busy = "1";
-  form.querySelectorAll("button").forEach((button) => (button.disabled = true));
-  const result = await postJSON(`/api/annotations/${item.dataset.id}/reviews/`, {
-    decision,
-    comment,
-    version: Number(item.dataset.version),
-  });
+  const result = await postJSON(`/api/annotations/${item.dataset.id}/reviews/`, body(entry));
   delete item.dataset.busy;
-  form.querySelectorAll("button").forEach((button) => (button.disabled = false));
+  item.classList.remove("is-pending");
   if (!result.ok) {
-    showError(error, result.data.detail || messages.failed);
+    form.hidden = false;
+    setNavCount(1);
+    showError(form.querySelector(".form-error"), result.data.detail || messages.failed);
     if (result.status === 409 || result.status === 404) finish(item, result.data.detail, "conflict");
     return;
   }
   let outcome = messages[result.data.status] || result.data.status;
-  if (decision === "approve" && result.data.status === "submitted") {
+  if (entry.decision === "approve" && result.data.status === "submitted") {
     outcome = messages.approvalRecorded
       .replace("%(count)s", result.data.approvals)
       .replace("%(required)s", result.data.approvals_required);
   }
-  finish(item, outcome, result.data.status);
+  finish(item, outcome, result.data.status, { counted: true });
 }
 
-function finish(item, text, state) {
+window.addEventListener("pagehide", () => {
+  // Leaving before the undo delay: what was decided is still sent.
+  for (const entry of pending.splice(0)) {
+    clearTimeout(entry.timer);
+    const token = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    fetch(`/api/annotations/${entry.item.dataset.id}/reviews/`, {
+      method: "POST",
+      keepalive: true,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token ? decodeURIComponent(token[1]) : "" },
+      body: JSON.stringify(body(entry)),
+    });
+  }
+});
+
+toast?.querySelector("[data-role=undo]").addEventListener("click", undo);
+
+function finish(item, text, state, { counted = false } = {}) {
   const wasCurrent = item.classList.contains("is-current");
   const next = items()[items().indexOf(item) + 1] || items()[items().indexOf(item) - 1];
   item.classList.remove("is-current");
@@ -101,7 +188,7 @@ function finish(item, text, state) {
   const outcome = item.querySelector(".review-outcome");
   outcome.textContent = text;
   outcome.hidden = false;
-  decrementNavCount();
+  if (!counted) setNavCount(-1);
   if (wasCurrent && next) select(next);
   if (!items().length) document.querySelector("[data-testid=review-all-done]")?.removeAttribute("hidden");
 }
@@ -138,6 +225,7 @@ document.addEventListener("keydown", (event) => {
     j: () => move(1),
     k: () => move(-1),
     a: () => item && decide(item, "approve"),
+    u: () => undo(),
     c: () => item && openComment(item, "request_changes"),
     r: () => item && openComment(item, "reject"),
   };

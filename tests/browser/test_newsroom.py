@@ -170,11 +170,11 @@ def test_an_invited_person_follows_the_emailed_link_sets_a_password_and_logs_in(
     screenshot(visitor, "newsroom-join")
     visitor.click("button[type=submit]")
     visitor.wait_for_url(lambda url: "/team/join/" not in url)
-    assert visitor.locator(".user-chip").inner_text() == "nina · reviewer"
+    assert visitor.locator(".user-chip").inner_text() == "nina · Relecteur"
 
     again = new_page()
     login(again, "nina", NEW_PASSWORD)
-    assert again.locator(".user-chip").inner_text() == "nina · reviewer"
+    assert again.locator(".user-chip").inner_text() == "nina · Relecteur"
     again.goto(link)
     assert again.locator("[role=alert]").is_visible()  # the link worked once
 

@@ -89,3 +89,34 @@ def test_seeded_proposals_keep_candidacy_themes_and_sentence(db):
         row.get("secondary_themes", [])
     )
     assert proposal.statement == row["sentence"]
+
+
+def test_every_theme_row_has_exactly_the_five_columns():
+    with (FIXTURES / "themes.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert all(len(row) == 5 for row in rows), [row for row in rows if len(row) != 5]
+
+
+def test_correct_theme_labels_migration_repairs_a_database_seeded_from_the_malformed_csv(db):
+    import importlib
+
+    from django.apps import apps
+
+    Theme.objects.filter(code="INFRA").update(
+        label_fr="Infrastructures et couverture (fibre",
+        label_en=" très haut débit",
+        manifesto_code="4G/5G",
+        cap_major=" zones blanc",
+    )
+    migration = importlib.import_module("proposals.migrations.0005_correct_theme_labels")
+    migration.forwards(apps, None)
+    infra = Theme.objects.get(code="INFRA")
+    assert infra.label_fr == (
+        "Infrastructures et couverture (fibre, très haut débit, 4G/5G, zones blanches)"
+    )
+    assert (infra.label_en, infra.manifesto_code, infra.cap_major) == (
+        "Networks and coverage",
+        "411",
+        "17",
+    )
+    assert Theme.objects.get(code="PLAT").label_en == "Platforms, competition and Big Tech"

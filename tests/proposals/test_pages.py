@@ -39,7 +39,8 @@ def test_methodology_is_public_and_in_french_by_default(client):
         "Non évaluable",
     ):
         assert label in html
-    assert "Legally or technically impossible as stated" in html  # the other language beside it
+    assert "Juridiquement ou techniquement impossible" in html
+    assert "Legally or technically impossible as stated" not in html  # one language per page
     assert "Krippendorff" in html
 
 
@@ -297,4 +298,7 @@ def test_the_comparison_runs_a_constant_number_of_queries(
 def test_methodology_follows_the_browser_language_when_it_is_english(client):
     html = client.get("/methodology/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "How we rate the feasibility of proposals" in html
-    assert "Hardly feasible" in html and "Difficilement réalisable" in html  # French beside it
+    assert "Hardly feasible" in html and "Legally or technically impossible as stated" in html
+    # Every scale label and definition, obstacle and level in English: no French left.
+    for french in ("Difficilement réalisable", "Juridiquement", "Bloquant", "Juridique"):
+        assert french not in html, french

@@ -41,6 +41,13 @@ DECISION_NOTIFICATION = {
     "request_changes": "changes_requested",
     "reject": "rejected",
 }
+# Moderation tells the author too (with the reason), unless the moderator is the author.
+MODERATION_NOTIFICATION = {
+    "lock": "locked",
+    "unlock": "unlocked",
+    "hide": "hidden",
+    "restore": "restored",
+}
 
 
 def expected(state: str, action: str, role: str | None, is_author: bool) -> tuple[int, str | None]:
@@ -132,6 +139,14 @@ def check_case(state, action, role, is_author, actor, author):  # type: ignore[n
         assert notification.recipient == author, case
         assert notification.kind == DECISION_NOTIFICATION[action], case
         assert notification.actor == actor, case
+    elif action in MODERATION_NOTIFICATION and not is_author:
+        notification = notifications.get()
+        assert (notification.recipient, notification.kind, notification.actor) == (
+            author,
+            MODERATION_NOTIFICATION[action],
+            actor,
+        ), case
+        assert notification.text == "Hors sujet.", case
     else:
         assert not notifications.exists(), case
     if action == "hide":

@@ -133,9 +133,10 @@ def test_submitting_and_reviewing_write_state_history_and_event_together(
             format="json",
         )
     )
-    # savepoint, the row locked with its author, the round's start and approvals, UPDATE +
-    # history + event, the author's notification, release
-    assert len(sql) == 7, "\n".join(q[:160] for q in sql)
+    # savepoint, the row locked with its author, the round's start and approvals, the linked
+    # proposals' titles (the snapshot a resubmission is compared with), UPDATE + history + event,
+    # the author's notification, release
+    assert len(sql) == 8, "\n".join(q[:160] for q in sql)
     assert approved.json()["status"] == "approved"
     annotation = Annotation.objects.get(pk=created["id"])
     history = list(annotation.history.order_by("history_id"))

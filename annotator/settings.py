@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "annotator.annotations",
     "annotator.review",
     "annotator.exports",
+    "annotator.live",
     "proposals",
 ]
 

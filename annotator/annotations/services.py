@@ -29,6 +29,7 @@ from annotator.lib.errors import (
 )
 from annotator.lib.markdown import render_markdown
 from annotator.lib.roles import is_fact_checker, is_moderator
+from annotator.live import events as live
 from annotator.review.models import AnnotationEvent
 from proposals.models import Proposal
 
@@ -194,7 +195,16 @@ def _article_for_annotating(
             after=Substr("text", end + 1, CONTEXT_LENGTH),
             latest_revision=Subquery(latest.values("pk")[:1]),
         )
-        .values("id", "status", "text_length", "found", "before", "after", "latest_revision")
+        .values(
+            "id",
+            "status",
+            "imported_by_id",
+            "text_length",
+            "found",
+            "before",
+            "after",
+            "latest_revision",
+        )
         .first()
     )
     if found is None:
@@ -258,11 +268,16 @@ def annotation_create(
         if linked:
             annotation.proposals.set(linked)
         _record(annotation, actor, AnnotationEvent.Action.CREATE, "", annotation.status)
-    linked.sort(key=lambda p: p.title)  # the selectors' order
-    prefetched = Proposal.objects.filter(pk__in=[p.pk for p in linked])
-    prefetched._result_cache = linked  # type: ignore[attr-defined]
-    prefetched._prefetch_done = True  # type: ignore[attr-defined]
-    annotation._prefetched_objects_cache = {"proposals": prefetched}  # type: ignore[attr-defined]
+        linked.sort(key=lambda p: p.title)  # the selectors' order
+        prefetched = Proposal.objects.filter(pk__in=[p.pk for p in linked])
+        prefetched._result_cache = linked  # type: ignore[attr-defined]
+        prefetched._prefetch_done = True  # type: ignore[attr-defined]
+        annotation._prefetched_objects_cache = {"proposals": prefetched}  # type: ignore[attr-defined]
+        live.annotation_created(
+            annotation=annotation,
+            article_status=target["status"],
+            article_imported_by=target["imported_by_id"],
+        )
     return annotation
 
 
@@ -362,6 +377,7 @@ def annotation_update(
         _check_version(annotation, expected_version)
         changed: set[str] = set()
         from_state = annotation.status
+        before = live.annotation_before(annotation)
         if quote is not None or position is not None:
             if quote is None or position is None:
                 raise _invalid("position", _("Send both quote and position to move a passage."))
@@ -397,6 +413,10 @@ def annotation_update(
         annotation.modified_by = actor
         annotation.save()
         _record(annotation, actor, AnnotationEvent.Action.EDIT, from_state, annotation.status)
+        kind = (
+            live.Kind.ANNOTATION_REANCHORED if "start" in changed else live.Kind.ANNOTATION_EDITED
+        )
+        live.annotation_changed(kind, annotation_id=annotation.pk, before=before)
     return annotation
 
 
@@ -414,10 +434,14 @@ def annotation_delete(*, actor: Any, annotation_id: Any, expected_version: int |
                 _("This annotation is locked by a moderator: it cannot be deleted.")
             )
         _check_version(annotation, expected_version)
+        before = live.annotation_before(annotation)
         annotation.deleted_at = timezone.now()
         annotation.version += 1
         annotation.modified_by = actor
         annotation.save(update_fields=["deleted_at", "version", "modified_by", "modified"])
         _record(
             annotation, actor, AnnotationEvent.Action.DELETE, annotation.status, annotation.status
+        )
+        live.annotation_changed(
+            live.Kind.ANNOTATION_DELETED, annotation_id=annotation.pk, before=before
         )

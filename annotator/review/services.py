@@ -24,6 +24,7 @@ from annotator.lib.errors import (
     PermissionDeniedError,
     StaleVersionError,
 )
+from annotator.live import events as live
 from annotator.review import workflow
 from annotator.review.markdown import render_markdown
 from annotator.review.models import AnnotationEvent, Flag, Notification, Reply
@@ -124,9 +125,13 @@ def annotation_submit(
     transition = workflow.check_transition("submit", actor=actor, annotation=annotation)
     _check_version(annotation, expected_version)
     from_state = annotation.status
+    before = live.annotation_before(annotation)
     annotation.status = transition.target
     _save_state(annotation, actor=actor, fields=["status"])
     _record(annotation, actor=actor, action=Action.SUBMIT, from_state=from_state)
+    live.annotation_changed(
+        live.Kind.ANNOTATION_SUBMITTED, annotation_id=annotation.pk, before=before
+    )
     return annotation
 
 
@@ -174,6 +179,7 @@ def annotation_review(
     )
     _check_version(annotation, expected_version)
     from_state = annotation.status
+    before = live.annotation_before(annotation)
 
     if decision == "approve":
         approvers = approvals_in_current_round(annotation)
@@ -196,6 +202,10 @@ def annotation_review(
         _record(
             annotation, actor=actor, action=Action.APPROVE, from_state=from_state, comment=comment
         )
+        if annotation.status != from_state:
+            live.annotation_changed(
+                live.Kind.ANNOTATION_REVIEWED, annotation_id=annotation.pk, before=before
+            )
         return annotation
 
     annotation.status = transition.target
@@ -204,6 +214,9 @@ def annotation_review(
     _record(annotation, actor=actor, action=action, from_state=from_state, comment=comment)
     kind = Kind.CHANGES_REQUESTED if decision == "request_changes" else Kind.REJECTED
     notify(recipient=annotation.author, kind=kind, annotation=annotation, actor=actor, text=comment)
+    live.annotation_changed(
+        live.Kind.ANNOTATION_REVIEWED, annotation_id=annotation.pk, before=before
+    )
     return annotation
 
 
@@ -212,10 +225,13 @@ def _moderate(
 ) -> Annotation:
     annotation = _lock_annotation(actor=actor, annotation_id=annotation_id)
     workflow.check_moderation(action, actor=actor, annotation=annotation)
+    before = live.annotation_before(annotation)
     for name, value in fields.items():
         setattr(annotation, name, value)
     _save_state(annotation, actor=actor, fields=fields.keys())
     _record(annotation, actor=actor, action=action, from_state=annotation.status, comment=comment)
+    kind = live.Kind.ANNOTATION_HIDDEN if action == "hide" else live.Kind.ANNOTATION_MODERATED
+    live.annotation_changed(kind, annotation_id=annotation.pk, before=before)
     return annotation
 
 
@@ -301,6 +317,7 @@ def reply_create(
                 actor=actor,
                 text=body.strip()[:280],
             )
+    live.reply_added(reply=reply, annotation=annotation)
     return reply
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from annotator.lib import roles
 from annotator.lib.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from annotator.live import events as live
 from annotator.review.models import Notification
 from annotator.review.notifications import notify
 from proposals import scale
@@ -99,4 +100,5 @@ def verdict_publish(
                 actor=actor,
                 text=text,
             )
+        live.verdict_published(verdict=verdict)
         return verdict

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "annotator.context_processors.navigation",
                 "annotator.review.context_processors.review_navigation",
+                "annotator.live.context_processors.live",
             ],
         },
     },

@@ -416,7 +416,7 @@ def annotation_update(
         kind = (
             live.Kind.ANNOTATION_REANCHORED if "start" in changed else live.Kind.ANNOTATION_EDITED
         )
-        live.annotation_changed(kind, annotation_id=annotation.pk, before=before)
+        live.annotation_changed(kind, annotation_id=annotation.pk, before=before, actor=actor)
     return annotation
 
 
@@ -443,5 +443,5 @@ def annotation_delete(*, actor: Any, annotation_id: Any, expected_version: int |
             annotation, actor, AnnotationEvent.Action.DELETE, annotation.status, annotation.status
         )
         live.annotation_changed(
-            live.Kind.ANNOTATION_DELETED, annotation_id=annotation.pk, before=before
+            live.Kind.ANNOTATION_DELETED, annotation_id=annotation.pk, before=before, actor=actor
         )

@@ -96,7 +96,7 @@ def deliver(recipient: Recipient, message: Mapping[str, Any]) -> tuple[str, Any]
         before, after = audience.get("before"), audience.get("after")
         if policy.annotation_state_visible(user, after):
             record = relabel(payload["annotation"], recipient.language)
-            return "annotation", {"kind": kind, "annotation": record}
+            return "annotation", {"kind": kind, "annotation": record, "actor": payload.get("actor")}
         if policy.annotation_removal_visible(user, before=before, after=after):
             return "annotation-removed", {"kind": kind, "id": message["annotation_id"]}
         return None

@@ -94,8 +94,14 @@ def annotation_before(annotation: Any) -> dict[str, Any]:
     }
 
 
+def _who(actor: Any) -> dict[str, str] | None:
+    if actor is None:
+        return None
+    return {"username": actor.get_username(), "name": actor.get_full_name() or actor.get_username()}
+
+
 def annotation_changed(
-    kind: str, *, annotation_id: int, before: Mapping[str, Any] | None
+    kind: str, *, annotation_id: int, before: Mapping[str, Any] | None, actor: Any = None
 ) -> Event | None:
     """Record a change of one annotation: its record after the change (the read model) and its
     state before and after, for the policy to decide per recipient. Two reads and one INSERT."""
@@ -123,7 +129,7 @@ def annotation_changed(
         article_id=row["article_id"],
         annotation_id=annotation_id,
         audience={"before": {**before, **article} if before else None, "after": after},
-        payload={"annotation": record_},
+        payload={"annotation": record_, "actor": _who(actor)},
     )
 
 
@@ -144,7 +150,7 @@ def annotation_created(*, annotation: Any, article_status: str, article_imported
         article_id=annotation.article_id,
         annotation_id=annotation.pk,
         audience={"before": None, "after": after},
-        payload={"annotation": record_},
+        payload={"annotation": record_, "actor": _who(annotation.author)},
     )
 
 

@@ -130,7 +130,7 @@ def annotation_submit(
     _save_state(annotation, actor=actor, fields=["status"])
     _record(annotation, actor=actor, action=Action.SUBMIT, from_state=from_state)
     live.annotation_changed(
-        live.Kind.ANNOTATION_SUBMITTED, annotation_id=annotation.pk, before=before
+        live.Kind.ANNOTATION_SUBMITTED, annotation_id=annotation.pk, before=before, actor=actor
     )
     return annotation
 
@@ -204,7 +204,10 @@ def annotation_review(
         )
         if annotation.status != from_state:
             live.annotation_changed(
-                live.Kind.ANNOTATION_REVIEWED, annotation_id=annotation.pk, before=before
+                live.Kind.ANNOTATION_REVIEWED,
+                annotation_id=annotation.pk,
+                before=before,
+                actor=actor,
             )
         return annotation
 
@@ -215,7 +218,7 @@ def annotation_review(
     kind = Kind.CHANGES_REQUESTED if decision == "request_changes" else Kind.REJECTED
     notify(recipient=annotation.author, kind=kind, annotation=annotation, actor=actor, text=comment)
     live.annotation_changed(
-        live.Kind.ANNOTATION_REVIEWED, annotation_id=annotation.pk, before=before
+        live.Kind.ANNOTATION_REVIEWED, annotation_id=annotation.pk, before=before, actor=actor
     )
     return annotation
 
@@ -231,7 +234,7 @@ def _moderate(
     _save_state(annotation, actor=actor, fields=fields.keys())
     _record(annotation, actor=actor, action=action, from_state=annotation.status, comment=comment)
     kind = live.Kind.ANNOTATION_HIDDEN if action == "hide" else live.Kind.ANNOTATION_MODERATED
-    live.annotation_changed(kind, annotation_id=annotation.pk, before=before)
+    live.annotation_changed(kind, annotation_id=annotation.pk, before=before, actor=actor)
     return annotation
 
 

@@ -1,5 +1,6 @@
-// Live progress of the exports listed on /exports/: polls each queued or running job's API
-// resource until it finishes, then shows its size and download link. No framework.
+// Live progress of the exports listed on /exports/: the live stream (live.js) reports each job's
+// progress as it happens; while the stream is not open (blocked by a proxy, reconnecting), each
+// queued or running job's API resource is polled instead, until it finishes. No framework.
 const ACTIVE = new Set(["queued", "running"]);
 const POLL_MS = 1000;
 
@@ -44,10 +45,14 @@ function render(row, job) {
   return active;
 }
 
+const streamOpen = () => document.documentElement.dataset.live === "open";
+
 async function follow(row) {
   const url = row.dataset.api;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (!ACTIVE.has(row.dataset.state)) return; // finished, as the stream reported
+    if (streamOpen()) continue; // the stream reports it: no request
     let job;
     try {
       const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -68,3 +73,12 @@ for (const bar of document.querySelectorAll("[data-progress]")) {
 for (const row of document.querySelectorAll("tr[data-export-id]")) {
   if (ACTIVE.has(row.dataset.state)) follow(row);
 }
+
+document.addEventListener("live:job", (event) => {
+  const { job_kind: kind, job } = event.detail;
+  if (kind !== "export") return;
+  const row = document.querySelector(`tr[data-export-id="${Number(job.id)}"]`);
+  if (!row || Number(row.dataset.version || 0) > job.version) return;
+  row.dataset.version = String(job.version);
+  render(row, job);
+});

@@ -38,13 +38,15 @@ def process_commands(port: int, beat_schedule: str) -> dict[str, list[str]]:
             python,
             "-m",
             "gunicorn",
-            "annotator.wsgi:application",
+            # ASGI (uvicorn workers): pages, the API and the live event stream, whose
+            # connections stay open without holding a thread each.
+            "annotator.asgi:application",
+            "--worker-class",
+            "uvicorn_worker.UvicornWorker",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             "2",
-            "--threads",
-            "4",
             "--access-logfile",
             "-",
             "--log-level",

@@ -385,3 +385,7 @@ if SENTRY_DSN:
         send_default_pii=False,
         traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
     )
+
+# Live events (issue 16): each web process re-reads the event table every this many seconds in
+# case a Redis message was lost (one query per process, not per stream).
+LIVE_SWEEP_SECONDS = env_int("LIVE_SWEEP_SECONDS", 15)

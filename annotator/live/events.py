@@ -21,6 +21,8 @@ import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import translation
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from annotator.live.models import Event
 
@@ -39,8 +41,12 @@ def channel(name: str) -> str:
 def redis_client() -> redis.Redis:
     global _client
     if _client is None:
+        # No retry: a web request must not wait for Redis (the stream catches up from PostgreSQL).
         _client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
+            settings.REDIS_URL,
+            socket_connect_timeout=0.5,
+            socket_timeout=0.5,
+            retry=Retry(NoBackoff(), 0),
         )
     return _client
 

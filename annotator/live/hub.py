@@ -4,7 +4,7 @@ connected to this process, and presence lives in Redis with a time to live.
 - Events arrive on the `events` channel (published by any process after commit). When Redis is
   unreachable the hub polls the `Event` table every second instead, and after reconnecting it
   reads what it missed from PostgreSQL, so an event is never lost between processes. It also
-  sweeps the table every SWEEP seconds (one query per process) in case a message was dropped.
+  sweeps the table every LIVE_SWEEP_SECONDS (one query per process) in case a message was dropped.
 - Presence: each open stream refreshes its entry every HEARTBEAT seconds in a sorted set scored
   by time; entries older than PRESENCE_TTL are ignored and pruned, so someone whose laptop closed
   disappears within PRESENCE_TTL + HEARTBEAT seconds, and a tab that closes leaves at once.
@@ -24,7 +24,9 @@ import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 from annotator.live.models import Event
 
@@ -32,13 +34,19 @@ logger = logging.getLogger(__name__)
 
 HEARTBEAT = 8.0
 PRESENCE_TTL = 20.0
-SWEEP = 15.0
 POLL_WHEN_DOWN = 1.0
 
 
 def key(name: str) -> str:
     # Same scoping as annotator.live.events.channel (one namespace per database).
     return f"annotator:live:{settings.DATABASES['default']['NAME']}:{name}"
+
+
+def redis_async_client() -> aioredis.Redis:
+    """Fails fast (no retry): the hub has its own backoff and falls back on PostgreSQL."""
+    return aioredis.Redis.from_url(
+        settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=5, retry=Retry(NoBackoff(), 0)
+    )
 
 
 def in_thread(function: Any) -> Any:
@@ -95,9 +103,7 @@ class Hub:
 
     def client(self) -> aioredis.Redis:
         if self.redis is None:
-            self.redis = aioredis.Redis.from_url(
-                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=5
-            )
+            self.redis = redis_async_client()
         return self.redis
 
     async def add(self, listener: Listener) -> None:
@@ -153,7 +159,7 @@ class Hub:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                     if message is not None:
                         await self.on_message(message)
-                    if time.monotonic() - swept > SWEEP:
+                    if time.monotonic() - swept > settings.LIVE_SWEEP_SECONDS:
                         await self.catch_up()
                         swept = time.monotonic()
             except (RedisError, OSError) as exc:

@@ -11,8 +11,6 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import redis.asyncio as aioredis
-from django.conf import settings
 from django.contrib.auth import get_user
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -29,6 +27,7 @@ from annotator.live.hub import (
     presence_join,
     presence_leave,
     presence_of,
+    redis_async_client,
 )
 
 # Clock skew and commit order: a page rendered at T replays events created from T - SINCE_SLACK.
@@ -242,7 +241,7 @@ async def composing(request: HttpRequest) -> HttpResponse:
     status = await in_thread(_authorize)(user, topic)
     if status != 200:
         return _error(status, "not_found", _("Not found."))
-    client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
+    client = redis_async_client()
     try:
         await presence_join(
             client, topic=f"article:{topic.article_id}", user=user, connection_id=connection_id,

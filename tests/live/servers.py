@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,9 +101,10 @@ def start_web(
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{web.url}/healthz", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    return web
+            with urllib.request.urlopen(f"{web.url}/healthz", timeout=1):  # noqa: S310
+                return web
+        except urllib.error.HTTPError:
+            return web  # answering (503 when its Redis is down on purpose)
         except OSError:
             time.sleep(0.2)
         if process.poll() is not None:

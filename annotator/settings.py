@@ -389,3 +389,6 @@ if SENTRY_DSN:
 # Live events (issue 16): each web process re-reads the event table every this many seconds in
 # case a Redis message was lost (one query per process, not per stream).
 LIVE_SWEEP_SECONDS = env_int("LIVE_SWEEP_SECONDS", 15)
+# Events older than this are deleted by beat (a stream replays at most 1,000 anyway).
+LIVE_EVENT_RETENTION_DAYS = env_int("LIVE_EVENT_RETENTION_DAYS", 7)
+CELERY_BEAT_SCHEDULE["live-prune-events"] = {"task": "live.prune_events", "schedule": 3600.0}

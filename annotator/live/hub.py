@@ -78,14 +78,16 @@ class Listener:
         self.topic = topic
         self.reviewer = reviewer
         self.queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=2000)
+        self.overflowed = False
 
     def put(self, item: tuple[str, Any]) -> None:
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
-            logger.warning("live stream too slow: dropping it (it will reconnect and catch up)")
-            with contextlib.suppress(asyncio.QueueFull):
-                self.queue.put_nowait(("overflow", None))
+            # The stream ends; its client reconnects and catches up from PostgreSQL.
+            if not self.overflowed:
+                logger.warning("live stream too slow: closing it (the client will catch up)")
+            self.overflowed = True
 
 
 class Hub:
@@ -183,7 +185,8 @@ class Hub:
         if channel == key("events"):
             self.dispatch_event(data)
         else:
-            await self.refresh_presence([data["topic"]])
+            # Unchanged (another tab of someone already listed): nothing to tell.
+            await self.refresh_presence([data["topic"]], only_changed=True)
 
     # -- presence ---------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from django.contrib.auth import get_user
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -95,6 +96,9 @@ async def stream(request: HttpRequest) -> HttpResponse:
     seconds since the epoch: replay what happened since). Every event is filtered for the user by
     `annotator.lib.policy`; 403 when signed out, 404 for an article or annotation they cannot see.
     """
+    if not isinstance(request, ASGIRequest):
+        # Under WSGI a stream would hold a worker thread forever: the pages work without it.
+        return _error(501, "not_supported", _("The live stream needs the ASGI server."))
     user = await in_thread(_load_user)(request)
     if not user.is_authenticated:
         return _error(403, "not_authenticated", _("Sign in to follow live changes."))
@@ -187,7 +191,7 @@ async def _events(recipient: Recipient, *, after_id: int | None, since: Any) -> 
                     yield chunk
             elif kind == "presence":
                 yield sse("presence", item)
-            elif kind == "overflow":
+            if listener.overflowed:
                 yield sse("reset", {"reason": "overflow"})
                 return
             if time.monotonic() - beat >= HEARTBEAT:

@@ -43,7 +43,7 @@ def make_data() -> tuple[list[str], int, int, object]:
 
     author = UserFactory(role="fact-checker")
     reviewers = [UserFactory(role="reviewer") for _ in range(10)]
-    article = ArticleFactory(text=TEXT)
+    article = ArticleFactory(text=f"{TEXT} ({time.time()})")
     start = TEXT.index("la fibre")
     annotation = annotation_create(
         actor=author, article=article.pk,
@@ -113,7 +113,7 @@ async def main() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "annotator.asgi:application", "--worker-class",
          "uvicorn_worker.UvicornWorker", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--backlog", "2048"],
+         "--log-level", "warning", "--backlog", "2048", "--graceful-timeout", "3"],
         cwd=ROOT, env=bench_env(),
     )  # fmt: skip
     try:
@@ -196,7 +196,7 @@ async def main() -> None:
             task.cancel()
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
 
 
 if __name__ == "__main__":

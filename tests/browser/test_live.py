@@ -88,7 +88,7 @@ def test_a_reviewer_sees_a_colleagues_annotation_appear_and_the_author_sees_the_
     for page in (author, reviewer):
         page.goto(f"/articles/{article.pk}/")
         page.wait_for_selector("body[data-reader-ready=true]")
-        page.wait_for_function("document.documentElement.dataset.live === 'open'")
+        page.wait_for_selector("html[data-live=open]")
         page.evaluate("window.__noReload = true")
 
     # Presence: each sees the other.
@@ -203,3 +203,39 @@ def test_with_the_stream_blocked_the_page_works_and_once_restored_it_equals_a_re
     fresh.wait_for_selector("body[data-reader-ready=true]")
     assert reader_state(fresh) == live_state
     assert live_state["marks"] == sorted([kept.pk, new.pk])
+
+
+def test_the_review_queue_shows_who_is_reviewing_and_drops_what_another_reviewer_decided(
+    team, open_as
+):  # type: ignore[no-untyped-def]
+    article, author = team["article"], team["factchecker"]
+    first = submitted_annotation(article=article, author=author, exact="identité numérique")
+    second = submitted_annotation(article=article, author=author, exact="grandes plateformes")
+    other = UserFactory(username="reviewer2", first_name="Léa", last_name="Petit", role="reviewer")
+    queue = open_as("reviewer")
+    queue.goto("/review/")
+    queue.wait_for_selector("html[data-live=open]")
+    queue.evaluate("window.__noReload = true")
+    assert queue.locator(".review-item").count() == 2
+
+    colleague = open_as("reviewer2")
+    colleague.goto(f"/annotations/{first.pk}/")
+    busy = queue.locator(f".review-item[data-id='{first.pk}'] [data-testid=being-reviewed]")
+    busy.wait_for(state="visible", timeout=5000)
+    assert "Léa Petit" in busy.inner_text()
+    assert queue.locator(
+        f".review-item[data-id='{second.pk}'] [data-testid=being-reviewed]"
+    ).is_hidden()
+
+    annotation_review(actor=other, annotation_id=first.pk, decision="approve")
+    outcome = queue.locator(f".review-item[data-id='{first.pk}'] .review-outcome")
+    outcome.wait_for(state="visible", timeout=3000)
+    assert "Léa Petit" in outcome.inner_text() and "Approuvée" in outcome.inner_text()
+    assert "is-done" in queue.locator(f".review-item[data-id='{first.pk}']").get_attribute("class")
+    # The colleague's own page warns that it changed (before any 409 could surprise them).
+    colleague.wait_for_selector("[data-live-notice]:not([hidden])")
+    assert colleague.locator("[data-decision=approve]").is_disabled()
+    assert queue.evaluate("window.__noReload") is True
+    screenshot(queue, "live-review-queue")
+    colleague.close()
+    busy.wait_for(state="hidden", timeout=30_000)

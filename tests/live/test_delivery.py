@@ -70,12 +70,15 @@ def test_old_events_are_pruned(db, settings):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("query", ["article=x", "annotation=-1", "last_event_id=1.5", "since=abc"])
 def test_bad_stream_parameters_are_a_400_not_a_500(transactional_db, query):  # type: ignore[no-untyped-def]
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from django.test import AsyncClient
 
     user = UserFactory(role="reviewer")
     client = AsyncClient()
     client.force_login(user)
-    response = asyncio.run(client.get(f"/live/stream/?{query}"))
+    # In a thread of its own: the browser tests' Playwright may run a loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        response = pool.submit(asyncio.run, client.get(f"/live/stream/?{query}")).result()
     assert response.status_code == 400
     assert response.json()["error"] == "invalid"

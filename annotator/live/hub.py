@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
@@ -271,8 +271,10 @@ async def presence_of(client: aioredis.Redis, topic: str) -> list[dict]:
     queue, the annotation they have open)."""
     floor = time.time() - PRESENCE_TTL
     if topic == "review":
-        entries = await client.zrangebyscore(key("presence:review"), floor, "+inf")
-        pairs = sorted({tuple(e.decode().split(":")[:2]) for e in entries})
+        entries = cast(
+            "list[bytes]", await client.zrangebyscore(key("presence:review"), floor, "+inf")
+        )
+        pairs = sorted({(e.decode().split(":")[0], e.decode().split(":")[1]) for e in entries})
         names = await _names(client, {user for _a, user in pairs})
         return [
             {"annotation": int(a), "user": int(u), "username": names[u][0], "name": names[u][1]}

@@ -88,7 +88,7 @@ def _unread(user: Any) -> int:
 
 
 @require_GET
-async def stream(request: HttpRequest) -> HttpResponse:
+async def stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """`text/event-stream` of what this user may see, for the page they have open.
 
     Query: `article`, `annotation` or `review=1` (the page's topic), `last_event_id` (or the

@@ -28,5 +28,7 @@ def live(request: HttpRequest) -> dict[str, Any]:
             "liveOff": _("Live updates paused: reconnecting…"),
             "newSubmissions": _("New submissions arrived: reload the queue to see them."),
             "changedMeanwhile": _("Changed meanwhile by %(name)s (now: %(state)s)."),
+            "newReply": _("A colleague replied meanwhile."),
+            "verdictPublished": _("A verdict was published meanwhile: reload to see it."),
         },
     }

@@ -99,3 +99,19 @@ document.addEventListener("live:annotation", (event) => {
 document.addEventListener("live:annotation-removed", (event) => {
   if (notice && event.detail.id === Number(notice.dataset.id)) showNotice(live.removed);
 });
+
+document.addEventListener("live:reply", (event) => {
+  if (!notice || event.detail.annotation !== Number(notice.dataset.id)) return;
+  if (replyForm && replyForm.elements.body.value.trim()) return; // never interrupt a reply being typed
+  const replies = document.querySelector("[data-testid=replies]");
+  if (replies && !document.getElementById(`reply-${event.detail.reply}`)) {
+    notice.replaceChildren(document.createTextNode(`${live.newReply} `));
+    const reload = document.createElement("button");
+    reload.type = "button";
+    reload.className = "button button-small";
+    reload.textContent = live.reload;
+    reload.addEventListener("click", () => window.location.reload());
+    notice.append(reload);
+    notice.hidden = false;
+  }
+});

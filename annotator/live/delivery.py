@@ -7,12 +7,14 @@ process can fan an event out to hundreds of streams.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from annotator.annotations.read_model import relabel
 from annotator.lib import policy
@@ -22,6 +24,10 @@ Kind = Event.Kind
 ANNOTATION_KINDS = frozenset(k for k in Kind.values if k.startswith("annotation."))
 # The most events replayed on a reconnection; past that the client is asked to reload.
 REPLAY_LIMIT = 1000
+# Ids are taken when rows are inserted, not when they commit: a transaction that took id 10 may
+# commit after one that took id 11. A reconnection after id 11 also replays what was created in
+# the last few seconds, so a late commit is not skipped (the client ignores what it has).
+REPLAY_OVERLAP = dt.timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,7 @@ def replay(recipient: Recipient, *, after_id: int | None, since: Any) -> tuple[l
     whether there were more than REPLAY_LIMIT. Runs in a worker thread (one query)."""
     rows = Event.objects.filter(recipient.topic.replay_q(recipient.user.pk))
     if after_id is not None:
-        rows = rows.filter(id__gt=after_id)
+        rows = rows.filter(Q(id__gt=after_id) | Q(created__gte=timezone.now() - REPLAY_OVERLAP))
     elif since is not None:
         rows = rows.filter(created__gte=since)
     else:

@@ -51,6 +51,7 @@ def test_a_reconnection_replays_only_what_concerns_the_page_and_the_user(db):  #
     Event.objects.create(kind="inbox", recipient=me)
     Event.objects.create(kind="article.revised", article_id=99, audience={})
     Event.objects.create(kind="article.revised", article_id=7, audience={})
+    Event.objects.update(created=timezone.now() - dt.timedelta(minutes=1))  # outside the overlap
     messages, truncated = replay(recipient(me, article_id=7), after_id=start.pk - 1, since=None)
     assert [m["kind"] for m in messages] == ["rating.count", "inbox", "article.revised"]
     assert messages[1]["recipient_id"] == me.pk and messages[2]["article_id"] == 7
@@ -82,3 +83,11 @@ def test_bad_stream_parameters_are_a_400_not_a_500(transactional_db, query):  # 
         response = pool.submit(asyncio.run, client.get(f"/live/stream/?{query}")).result()
     assert response.status_code == 400
     assert response.json()["error"] == "invalid"
+
+
+def test_a_reconnection_also_replays_a_late_commit_with_a_lower_id(db):  # type: ignore[no-untyped-def]
+    me = UserFactory(role="reviewer")
+    late = Event.objects.create(kind="rating.count", payload={"proposal": 1, "ratings": 2})
+    seen = Event.objects.create(kind="rating.count", payload={"proposal": 1, "ratings": 3})
+    messages, _ = replay(recipient(me), after_id=seen.pk, since=None)
+    assert [m["id"] for m in messages] == [late.pk, seen.pk]  # in id order: the newest last

@@ -19,6 +19,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import connection
@@ -57,11 +58,14 @@ def start_web(
     *, redis_url: str | None = None, extra_env: dict[str, str] | None = None
 ) -> WebProcess:
     """One gunicorn master with one uvicorn worker on a free port, on this test's database."""
-    db = connection.settings_dict
+    # The URL the tests were given (TCP or a Unix socket of the embedded server), on the test
+    # database this process created.
+    name = connection.settings_dict["NAME"]
+    database_url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url,
         "REDIS_URL": redis_url or settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "1",
@@ -69,10 +73,6 @@ def start_web(
         "LOG_LEVEL": "WARNING",
         **(extra_env or {}),
     }
-    if db.get("PASSWORD"):
-        env["DATABASE_URL"] = env["DATABASE_URL"].replace(
-            f"//{db['USER']}@", f"//{db['USER']}:{db['PASSWORD']}@"
-        )
     log = ROOT / "test-artifacts" / f"web-{port}.log"
     log.parent.mkdir(exist_ok=True)
     process = subprocess.Popen(

@@ -94,6 +94,15 @@ def test_a_reviewer_sees_a_colleagues_annotation_appear_and_the_author_sees_the_
     # Presence: each sees the other.
     author.wait_for_selector("[data-testid=presence] .avatar[data-username=reviewer]")
     reviewer.wait_for_selector("[data-testid=presence] .avatar[data-username=factchecker]")
+    author.set_viewport_size({"width": 390, "height": 844})
+    # The presence row fits a phone (the top bar's own overflow at 390 px predates this work).
+    overflowing = author.evaluate(
+        """() => Array.from(document.querySelectorAll("main *"))
+          .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length"""
+    )
+    assert overflowing == 0
+    screenshot(author, "live-presence-390")
+    author.set_viewport_size({"width": 1400, "height": 900})
 
     # The reviewer is selecting text when the colleague's work arrives: the selection stays.
     start = TEXT.index("identité numérique")

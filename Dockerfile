@@ -1,4 +1,4 @@
-# Production image: gunicorn (web), celery worker and beat share it. Built by docker-compose.yml.
+# Production image: gunicorn with uvicorn workers (web, ASGI: pages, API and the live stream), celery worker and beat share it. Built by docker-compose.yml.
 # Runtime dependencies only (requirements-prod.lock): no test, lint or embedded-service packages.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -13,4 +13,4 @@ RUN python -m annotator.lib.compilemessages \
  && mkdir -p /data/exports /data/media && chown -R annotator /data
 USER annotator
 EXPOSE 8000
-CMD ["gunicorn", "-c", "python:annotator.gunicorn_conf", "annotator.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]
+CMD ["gunicorn", "-c", "python:annotator.gunicorn_conf", "annotator.asgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

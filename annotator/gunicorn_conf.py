@@ -1,5 +1,9 @@
 """gunicorn settings for every way the app is served: `make run` (devrun), the Dockerfile and
-docker-compose (`gunicorn -c python:annotator.gunicorn_conf ...`).
+docker-compose (`gunicorn -c python:annotator.gunicorn_conf annotator.asgi:application ...`).
+
+Workers are uvicorn's (ASGI), so the live event stream's open connections hold no thread; the
+pages and the API are Django's sync views, each request in its own thread. `GUNICORN_THREADS`
+only applies when a command line picks gunicorn's threaded worker (annotator.wsgi).
 
 Request limits: gunicorn answers its own limits with an HTML page, so they are set above the
 app's (API_MAX_REQUEST_LINE, API_MAX_HEADER_SIZE, API_MAX_HEADERS in settings), and the app
@@ -21,5 +25,6 @@ limit_request_field_size = 32768
 limit_request_fields = 200
 keepalive = 20
 backlog = 2048
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "uvicorn_worker.UvicornWorker")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "annotator.annotations",
     "annotator.review",
     "annotator.exports",
+    "annotator.live",
     "proposals",
 ]
 
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "annotator.context_processors.navigation",
                 "annotator.review.context_processors.review_navigation",
+                "annotator.live.context_processors.live",
             ],
         },
     },
@@ -405,3 +407,10 @@ if SENTRY_DSN:
         send_default_pii=False,
         traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
     )
+
+# Live events (issue 16): each web process re-reads the event table every this many seconds in
+# case a Redis message was lost (one query per process, not per stream).
+LIVE_SWEEP_SECONDS = env_int("LIVE_SWEEP_SECONDS", 15)
+# Events older than this are deleted by beat (a stream replays at most 1,000 anyway).
+LIVE_EVENT_RETENTION_DAYS = env_int("LIVE_EVENT_RETENTION_DAYS", 7)
+CELERY_BEAT_SCHEDULE["live-prune-events"] = {"task": "live.prune_events", "schedule": 3600.0}

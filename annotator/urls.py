@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("annotator.exports.urls")),
     path("", include("proposals.urls")),
     path("", include("annotator.team.urls")),
+    path("", include("annotator.live.urls")),
 ]
 
 handler400 = "annotator.error_views.bad_request"

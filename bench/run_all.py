@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ["bench_http.py", "bench_article.py", "bench_revision.py", "bench_export.py"]
+SCRIPTS = [
+    "bench_http.py",
+    "bench_article.py",
+    "bench_revision.py",
+    "bench_export.py",
+    "bench_live.py",
+]
 
 if __name__ == "__main__":
     status = 0

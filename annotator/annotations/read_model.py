@@ -149,3 +149,26 @@ def annotation_data(a: Annotation) -> dict[str, Any]:
     (`annotation_list_for` does it): no query."""
     links = [(p.pk, p.slug, p.title) for p in a.proposals.all()]
     return annotation_record(row_of(a), links, labels=_status_labels(get_language() or "fr"))
+
+
+def annotation_record_of(
+    annotation_id: int, *, language: str, extra: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The record of one annotation read from the database whatever its visibility (the caller
+    filters: the live events ask `annotator.lib.policy` per recipient), in two queries, and the
+    row with the `extra` columns asked for. None if there is no such annotation."""
+    row = Annotation.objects.filter(pk=annotation_id).values(*LIST_COLUMNS, *extra).first()
+    if row is None:
+        return None
+    links = (
+        Annotation.proposals.through.objects.filter(annotation_id=annotation_id)
+        .order_by("proposal__title")
+        .values_list("proposal_id", "proposal__slug", "proposal__title")
+    )
+    return annotation_record(row, list(links), labels=_status_labels(language)), row
+
+
+def relabel(record: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """The record with its status label in another language (no query)."""
+    status = record["status"]
+    return {**record, "status_display": _status_labels(language).get(status, status)}

@@ -30,6 +30,7 @@ from annotator.lib.errors import (
 )
 from annotator.lib.markdown import render_markdown
 from annotator.lib.roles import is_fact_checker, is_moderator
+from annotator.live import events as live
 from annotator.review.models import AnnotationEvent
 from proposals.models import Proposal
 
@@ -195,7 +196,16 @@ def _article_for_annotating(
             after=Substr("text", end + 1, CONTEXT_LENGTH),
             latest_revision=Subquery(latest.values("pk")[:1]),
         )
-        .values("id", "status", "text_length", "found", "before", "after", "latest_revision")
+        .values(
+            "id",
+            "status",
+            "imported_by_id",
+            "text_length",
+            "found",
+            "before",
+            "after",
+            "latest_revision",
+        )
         .first()
     )
     if found is None:
@@ -244,32 +254,38 @@ def annotation_create(
     """
     if not is_fact_checker(actor):
         raise PermissionDeniedError(_("Only fact-checkers, reviewers and moderators annotate."))
-    target, fields = _article_for_annotating(actor, article, quote, position)
-    cleaned_comment = _clean_comment(comment)
-    annotation = Annotation(
-        article_id=target["id"],
-        revision_id=target["latest_revision"],
-        author=actor,
-        modified_by=actor,
-        comment=cleaned_comment,
-        comment_html=str(render_markdown(cleaned_comment)),
-        tags=_clean_tags(tags),
-        status=Annotation.Status.DRAFT,
-        **fields,
-    )
-    linked = _proposals(proposals)
-    # The row, its links, its history row and its `create` event: one statement, one round trip.
-    insert_with_audit(
-        annotation,
-        actor=actor,
-        proposal_ids=[p.pk for p in linked],
-        action=AnnotationEvent.Action.CREATE,
-    )
-    linked.sort(key=lambda p: p.title)  # the selectors' order
-    prefetched = Proposal.objects.filter(pk__in=[p.pk for p in linked])
-    prefetched._result_cache = linked  # type: ignore[attr-defined]
-    prefetched._prefetch_done = True  # type: ignore[attr-defined]
-    annotation._prefetched_objects_cache = {"proposals": prefetched}  # type: ignore[attr-defined]
+    with transaction.atomic():  # the row's statement and its live event
+        target, fields = _article_for_annotating(actor, article, quote, position)
+        cleaned_comment = _clean_comment(comment)
+        annotation = Annotation(
+            article_id=target["id"],
+            revision_id=target["latest_revision"],
+            author=actor,
+            modified_by=actor,
+            comment=cleaned_comment,
+            comment_html=str(render_markdown(cleaned_comment)),
+            tags=_clean_tags(tags),
+            status=Annotation.Status.DRAFT,
+            **fields,
+        )
+        linked = _proposals(proposals)
+        # The row, its links, its history row and its `create` event: one statement.
+        insert_with_audit(
+            annotation,
+            actor=actor,
+            proposal_ids=[p.pk for p in linked],
+            action=AnnotationEvent.Action.CREATE,
+        )
+        linked.sort(key=lambda p: p.title)  # the selectors' order
+        prefetched = Proposal.objects.filter(pk__in=[p.pk for p in linked])
+        prefetched._result_cache = linked  # type: ignore[attr-defined]
+        prefetched._prefetch_done = True  # type: ignore[attr-defined]
+        annotation._prefetched_objects_cache = {"proposals": prefetched}  # type: ignore[attr-defined]
+        live.annotation_created(
+            annotation=annotation,
+            article_status=target["status"],
+            article_imported_by=target["imported_by_id"],
+        )
     return annotation
 
 
@@ -369,6 +385,7 @@ def annotation_update(
         _check_version(annotation, expected_version)
         changed: set[str] = set()
         from_state = annotation.status
+        before = live.annotation_before(annotation)
         if quote is not None or position is not None:
             if quote is None or position is None:
                 raise _invalid("position", _("Send both quote and position to move a passage."))
@@ -404,6 +421,10 @@ def annotation_update(
         annotation.modified_by = actor
         annotation.save()
         _record(annotation, actor, AnnotationEvent.Action.EDIT, from_state, annotation.status)
+        kind = (
+            live.Kind.ANNOTATION_REANCHORED if "start" in changed else live.Kind.ANNOTATION_EDITED
+        )
+        live.annotation_changed(kind, annotation_id=annotation.pk, before=before, actor=actor)
     return annotation
 
 
@@ -421,10 +442,14 @@ def annotation_delete(*, actor: Any, annotation_id: Any, expected_version: int |
                 _("This annotation is locked by a moderator: it cannot be deleted.")
             )
         _check_version(annotation, expected_version)
+        before = live.annotation_before(annotation)
         annotation.deleted_at = timezone.now()
         annotation.version += 1
         annotation.modified_by = actor
         annotation.save(update_fields=["deleted_at", "version", "modified_by", "modified"])
         _record(
             annotation, actor, AnnotationEvent.Action.DELETE, annotation.status, annotation.status
+        )
+        live.annotation_changed(
+            live.Kind.ANNOTATION_DELETED, annotation_id=annotation.pk, before=before, actor=actor
         )

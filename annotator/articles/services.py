@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from annotator.articles.models import Article, ArticleRevision, sha256_text
 from annotator.lib.errors import DuplicateError, InvalidInputError
+from annotator.live import events as live
 
 
 class SourceDecodeError(InvalidInputError):
@@ -172,5 +173,6 @@ def article_revise_text(
         counts = reanchor_article(
             actor=actor, article=article, revision=revision, old_text=old_text
         )
+        live.article_revised(article=article, counts=counts)
     counts["revision"] = number
     return counts

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from annotator.exports.models import ExportJob
+from annotator.lib import policy
 from annotator.lib.errors import ConflictError, DomainError, NotFoundError
-from annotator.lib.roles import is_moderator
 
 
 class ExportExpiredError(DomainError):
@@ -19,12 +19,7 @@ class ExportExpiredError(DomainError):
 
 
 def export_list_for(*, actor: Any) -> QuerySet[ExportJob]:
-    jobs = ExportJob.objects.select_related("requested_by")
-    if is_moderator(actor):
-        return jobs
-    if not getattr(actor, "is_authenticated", False):
-        return jobs.none()
-    return jobs.filter(requested_by=actor)
+    return ExportJob.objects.select_related("requested_by").filter(policy.job_visible_q(actor))
 
 
 def export_get_for(*, actor: Any, job_id: Any) -> ExportJob:

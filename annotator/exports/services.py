@@ -34,9 +34,44 @@ from annotator.lib.errors import (
     StaleVersionError,
 )
 from annotator.lib.roles import is_fact_checker, is_reviewer
+from annotator.live import events as live
 
 logger = logging.getLogger(__name__)
 State = ExportJob.State
+
+
+def export_progress_fields(job: ExportJob) -> dict[str, Any]:
+    """What the exports page shows of a job's progress (the same fields as its API resource)."""
+    from django.urls import reverse
+
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "progress": job.progress_percent,
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "row_count": job.row_count,
+        "size": job.size,
+        "error": job.error,
+        "version": job.version,
+        "download_url": reverse("api:export-download", args=[job.pk])
+        if job.is_downloadable
+        else None,
+        "cancel_url": reverse("api:export-cancel", args=[job.pk]) if job.is_active else None,
+    }
+
+
+def _announce(job: ExportJob) -> None:
+    """Tell the requester's open pages (live stream) where the job stands."""
+    live.job_progress(
+        job_kind="export", owner_id=job.requested_by_id, job=export_progress_fields(job)
+    )
+
+
+def _announce_id(job_id: int) -> None:
+    job = ExportJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        _announce(job)
 
 
 class ExportInterruptedError(Exception):
@@ -124,6 +159,7 @@ def export_cancel(*, actor: Any, job_id: Any, expected_version: int | None = Non
         job.finished_at = timezone.now()
         job.version += 1
         job.save(update_fields=["state", "finished_at", "version"])
+        _announce(job)
     return job
 
 
@@ -146,6 +182,7 @@ def _claim(job_id: int) -> ExportJob | None:
         job.error = ""
         job.version += 1
         job.save()
+        _announce(job)
     return job
 
 
@@ -157,6 +194,15 @@ def _progress(job_id: int, attempt: int, rows_done: int) -> None:
         raise ExportInterruptedError
     if settings.EXPORT_TEST_DELAY:
         time.sleep(settings.EXPORT_TEST_DELAY)
+
+
+def _progress_announced(job: ExportJob, attempt: int, rows_done: int) -> None:
+    """`_progress`, and the live stream hears of each whole percent gained (not every chunk)."""
+    _progress(job.pk, attempt, rows_done)
+    before = job.progress_percent
+    job.rows_done = rows_done
+    if job.progress_percent != before:
+        _announce(job)
 
 
 def export_run(*, job_id: int) -> ExportJob | None:
@@ -176,7 +222,7 @@ def export_run(*, job_id: int) -> ExportJob | None:
         requester=job.requested_by,
         filters=job.filters,
         options=job.options,
-        progress=lambda rows_done: _progress(job.pk, attempt, rows_done),
+        progress=lambda rows_done: _progress_announced(job, attempt, rows_done),
     )
     context.manifest = {
         "job_id": job.pk,
@@ -192,6 +238,7 @@ def export_run(*, job_id: int) -> ExportJob | None:
     try:
         total = formatter.count()
         ExportJob.objects.filter(pk=job.pk, attempts=attempt).update(rows_total=total)
+        job.rows_total = total
         with temporary.open("wb") as raw:
             out = HashingWriter(raw)
             try:
@@ -267,6 +314,7 @@ def _publish(
         current.finished_at = current.heartbeat_at = timezone.now()
         current.version += 1
         current.save()
+        _announce(current)
     return current
 
 
@@ -285,7 +333,8 @@ def export_fail(*, job_id: int, attempt: int | None = None, message: str) -> Non
     jobs = ExportJob.objects.filter(pk=job_id, state__in=[State.QUEUED, State.RUNNING])
     if attempt is not None:
         jobs = jobs.filter(attempts=attempt)
-    jobs.update(state=State.FAILED, error=message, finished_at=timezone.now())
+    if jobs.update(state=State.FAILED, error=message, finished_at=timezone.now()):
+        _announce_id(job_id)
 
 
 def export_release(*, job_id: int) -> None:

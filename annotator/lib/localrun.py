@@ -58,20 +58,20 @@ def run_environment(base: Mapping[str, str], local: Path = LOCAL) -> dict[str, s
 
 def web_command(python: str, port: int) -> list[str]:
     """The web server of `make run` (devrun starts it; bench/ starts the same for its figures):
-    gunicorn on the loopback interface, 2 processes of 4 threads each."""
+    gunicorn with uvicorn workers (annotator/gunicorn_conf.py) on the loopback interface, 2
+    processes serving pages, the API and the live event stream (ASGI: a stream's connection stays
+    open without holding a thread)."""
     return [
         python,
         "-m",
         "gunicorn",
         "-c",
         "python:annotator.gunicorn_conf",
-        "annotator.wsgi:application",
+        "annotator.asgi:application",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
         "2",
-        "--threads",
-        "4",
         "--access-logfile",
         "-",
         "--log-level",

@@ -19,6 +19,16 @@ Ratings (blind rating)
 
 Statistics
     Agreement figures and rater pairs are computed from the ratings the viewer may see.
+
+Exports and imports
+    A job (its progress, its file) is seen by the user who requested it and by moderators.
+
+Live events (annotator.live)
+    An annotation event reaches a user when the annotation, as it is after the change, is
+    visible to them (the predicate twin of `annotation_visible_q`); a removal (hidden, deleted,
+    back to draft) only when it was visible to them before the change, so a draft never leaves a
+    trace with anyone but its author. Rating events carry counts, never a value. Presence on an
+    article is seen by whoever may open the article; who is reviewing what, by reviewers.
 """
 
 from __future__ import annotations
@@ -51,6 +61,15 @@ def article_visible_q(actor: Any) -> Q:
     if getattr(actor, "is_authenticated", False):
         visible |= Q(status=Article.Status.DRAFT, imported_by=actor)
     return visible
+
+
+def article_state_visible(actor: Any, *, status: str, imported_by_id: Any) -> bool:
+    """`article_visible_q` for one article's state (no query once the roles are loaded)."""
+    if roles.is_moderator(actor):
+        return True
+    if status in ("published", "archived"):
+        return True
+    return status == "draft" and _pk(actor) is not None and imported_by_id == _pk(actor)
 
 
 def can_correct_text(actor: Any) -> bool:
@@ -97,6 +116,41 @@ def annotation_withdrawn_notice_q(actor: Any) -> Q:
 def sees_hiding_reason(actor: Any, annotation: Any) -> bool:
     """The reason a moderator gave for hiding: told to the annotation's author and moderators."""
     return annotation.author_id == _pk(actor) or roles.is_moderator(actor)
+
+
+def annotation_state(annotation: Any, article: Any) -> dict[str, Any]:
+    """The facts `annotation_state_visible` decides on, as the live events record them."""
+    return {
+        "author": annotation.author_id,
+        "status": annotation.status,
+        "status_before_orphan": annotation.status_before_orphan,
+        "moderated": not annotation.is_visible,
+        "article_status": article.status,
+        "article_imported_by": article.imported_by_id,
+    }
+
+
+def annotation_state_visible(actor: Any, state: Any) -> bool:
+    """`annotation_visible_q` (without `include_moderated`) for one annotation's recorded state:
+    tests compare the two on every combination of role, status and authorship."""
+    if not state or _pk(actor) is None:
+        return False
+    if not article_state_visible(
+        actor, status=state["article_status"], imported_by_id=state["article_imported_by"]
+    ):
+        return False
+    is_draft = state["status"] == "draft" or (
+        state["status"] == "orphaned" and state["status_before_orphan"] == "draft"
+    )
+    if is_draft and state["author"] != _pk(actor):
+        return False
+    return not state["moderated"]
+
+
+def annotation_removal_visible(actor: Any, *, before: Any, after: Any) -> bool:
+    """Whether a user is told that an annotation disappeared: only if they could see it before
+    the change and cannot after (a colleague's draft never shows up, not even as a removal)."""
+    return annotation_state_visible(actor, before) and not annotation_state_visible(actor, after)
 
 
 def annotation_exportable_q(*, requester: Any, verified_only: bool) -> Q:
@@ -167,3 +221,33 @@ def rating_visible_q(actor: Any, *, prefix: str = "") -> Q:
         | Q(Exists(rated.filter(rater_id=actor_pk)))
         | Q(Exists(published))
     )
+
+
+def rating_count_visible(actor: Any) -> bool:
+    """How many ratings a proposal has is not blind (the values are): any signed-in user."""
+    return _pk(actor) is not None
+
+
+# Jobs (exports, imports) -----------------------------------------------------------------
+
+
+def job_visible_q(actor: Any, *, owner_field: str = "requested_by") -> Q:
+    """Jobs the actor may follow: their own; every job for moderators."""
+    if roles.is_moderator(actor):
+        return Q()
+    if _pk(actor) is None:
+        return Q(pk__in=[])
+    return Q(**{f"{owner_field}_id": _pk(actor)})
+
+
+def job_visible(actor: Any, *, owner_id: Any) -> bool:
+    """`job_visible_q` for one job."""
+    return roles.is_moderator(actor) or (_pk(actor) is not None and owner_id == _pk(actor))
+
+
+# Presence ------------------------------------------------------------------------------------
+
+
+def sees_review_presence(actor: Any) -> bool:
+    """Who is reviewing which annotation is shown to reviewers (and moderators)."""
+    return roles.is_reviewer(actor)

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from annotator.lib.errors import NotFoundError
+from annotator.live import events as live
 from annotator.review.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def notify(
     )
     if getattr(recipient, "email", ""):
         transaction.on_commit(lambda: send_notification_email(notification_id=notification.pk))
+    live.inbox_changed(recipient_id=notification.recipient_id)
     return notification
 
 
@@ -52,6 +54,7 @@ def notify_many(notifications: Iterable[Notification]) -> list[Notification]:
     ids = [n.pk for n in created]
     if ids:
         transaction.on_commit(lambda: _email_all(ids))
+    live.inbox_changed_many(recipient_ids={n.recipient_id for n in created})
     return created
 
 

@@ -24,6 +24,7 @@ from annotator.lib.errors import (
     PermissionDeniedError,
     StaleVersionError,
 )
+from annotator.live import events as live
 from annotator.review import workflow
 from annotator.review.markdown import render_markdown
 from annotator.review.models import AnnotationEvent, Flag, Notification, Reply
@@ -167,9 +168,13 @@ def annotation_submit(
     transition = workflow.check_transition("submit", actor=actor, annotation=annotation)
     _check_version(annotation, expected_version)
     from_state = annotation.status
+    before = live.annotation_before(annotation)
     annotation.status = transition.target
     _transition(
         annotation, actor=actor, fields=["status"], action=Action.SUBMIT, from_state=from_state
+    )
+    live.annotation_changed(
+        live.Kind.ANNOTATION_SUBMITTED, annotation_id=annotation.pk, before=before, actor=actor
     )
     return annotation
 
@@ -218,6 +223,7 @@ def annotation_review(
     )
     _check_version(annotation, expected_version)
     from_state = annotation.status
+    before = live.annotation_before(annotation)
 
     if decision == "approve":
         approvers = approvals_in_current_round(annotation)
@@ -245,6 +251,12 @@ def annotation_review(
                 actor=actor,
                 text=comment,
             )
+            live.annotation_changed(
+                live.Kind.ANNOTATION_REVIEWED,
+                annotation_id=annotation.pk,
+                before=before,
+                actor=actor,
+            )
         else:
             _record(
                 annotation,
@@ -269,6 +281,9 @@ def annotation_review(
     )
     kind = Kind.CHANGES_REQUESTED if decision == "request_changes" else Kind.REJECTED
     notify(recipient=annotation.author, kind=kind, annotation=annotation, actor=actor, text=comment)
+    live.annotation_changed(
+        live.Kind.ANNOTATION_REVIEWED, annotation_id=annotation.pk, before=before, actor=actor
+    )
     return annotation
 
 
@@ -288,6 +303,7 @@ def _moderate(
     transaction; the email goes after commit) unless the moderator is the author."""
     annotation = _lock_annotation(actor=actor, annotation_id=annotation_id)
     workflow.check_moderation(action, actor=actor, annotation=annotation)
+    before = live.annotation_before(annotation)
     for name, value in fields.items():
         setattr(annotation, name, value)
     _transition(
@@ -306,6 +322,8 @@ def _moderate(
             actor=actor,
             text=comment,
         )
+    kind = live.Kind.ANNOTATION_HIDDEN if action == "hide" else live.Kind.ANNOTATION_MODERATED
+    live.annotation_changed(kind, annotation_id=annotation.pk, before=before, actor=actor)
     return annotation
 
 
@@ -391,6 +409,7 @@ def reply_create(
                 actor=actor,
                 text=body.strip()[:280],
             )
+    live.reply_added(reply=reply, annotation=annotation)
     return reply
 
 

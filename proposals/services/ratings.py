@@ -15,6 +15,7 @@ from annotator.lib.errors import (
     PermissionDeniedError,
     StaleVersionError,
 )
+from annotator.live import events as live
 from proposals import scale
 from proposals.models import FeasibilityRating, Proposal
 from proposals.selectors import can_rate, visible_annotation_ids
@@ -204,6 +205,10 @@ def rating_submit(
         rating = FeasibilityRating.objects.filter(proposal=proposal, rater=actor).first()
         if rating is None:
             rating = FeasibilityRating.objects.create(proposal=proposal, rater=actor, **cleaned)
+            live.rating_count_changed(
+                proposal_id=proposal.pk,
+                count=FeasibilityRating.objects.filter(proposal=proposal).count(),
+            )
             return rating, True
         if version != rating.version:
             raise StaleVersionError(

@@ -14,6 +14,7 @@ from annotator.lib.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from annotator.live import events as live
 from annotator.review.models import Notification
 from annotator.review.notifications import notify
 from proposals import scale
@@ -105,4 +106,5 @@ def verdict_publish(
                 actor=actor,
                 text=text,
             )
+        live.verdict_published(verdict=verdict)
         return verdict

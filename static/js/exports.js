@@ -1,5 +1,6 @@
-// Live progress of the exports listed on /exports/: polls each queued or running job's API
-// resource until it finishes, then shows its size and download link. No framework.
+// Live progress of the exports listed on /exports/: the live stream (live.js) reports each job's
+// progress as it happens; while the stream is not open (blocked by a proxy, reconnecting), each
+// queued or running job's API resource is polled instead, until it finishes. No framework.
 const ACTIVE = new Set(["queued", "running"]);
 const POLL_MS = 1000;
 
@@ -51,12 +52,15 @@ function render(row, job) {
 // Answers after which asking again cannot help: signed out, no longer allowed, or gone.
 const FINAL_STATUSES = new Set([401, 403, 404, 410]);
 const MAX_DELAY_MS = 15000;
+const streamOpen = () => document.documentElement.dataset.live === "open";
 
 async function follow(row) {
   const url = row.dataset.api;
   let delay = POLL_MS;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, delay));
+    if (!ACTIVE.has(row.dataset.state)) return; // finished, as the stream reported
+    if (streamOpen()) continue; // the stream reports it: no request
     let job;
     try {
       const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -87,3 +91,12 @@ for (const bar of document.querySelectorAll("[data-progress]")) {
 for (const row of document.querySelectorAll("tr[data-export-id]")) {
   if (ACTIVE.has(row.dataset.state)) follow(row);
 }
+
+document.addEventListener("live:job", (event) => {
+  const { job_kind: kind, job } = event.detail;
+  if (kind !== "export") return;
+  const row = document.querySelector(`tr[data-export-id="${Number(job.id)}"]`);
+  if (!row || Number(row.dataset.version || 0) > job.version) return;
+  row.dataset.version = String(job.version);
+  render(row, job);
+});

@@ -30,3 +30,20 @@ if (form) {
     });
   }
 }
+
+// Live (live.js): the number of ratings follows colleagues' submissions (a count only: the values
+// stay blind), and a verdict published meanwhile is announced.
+const ratings = document.querySelector("[data-proposal-id]");
+const liveStrings = JSON.parse(document.getElementById("live-strings")?.textContent || "{}");
+
+document.addEventListener("live:rating", (event) => {
+  if (!ratings || event.detail.proposal !== Number(ratings.dataset.proposalId)) return;
+  ratings.querySelector("[data-testid=rating-count]").textContent = String(event.detail.ratings);
+});
+
+document.addEventListener("live:verdict", (event) => {
+  if (!ratings || event.detail.proposal !== Number(ratings.dataset.proposalId)) return;
+  const notice = ratings.querySelector("[data-testid=verdict-live-notice]");
+  notice.textContent = liveStrings.verdictPublished || "";
+  notice.hidden = false;
+});

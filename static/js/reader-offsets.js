@@ -103,3 +103,28 @@ export function rangeToOffsets(root, range) {
   if (start === null || end === null || end <= start) return null;
   return { start, end };
 }
+
+/** A DOM Range over stored offsets [start, end) in `root` (the inverse of rangeToOffsets). */
+export function offsetsToRange(root, start, end) {
+  const point = (offset, edge) => {
+    for (const run of root.querySelectorAll(".run")) {
+      const runStart = Number(run.dataset.start);
+      const runEnd = Number(run.dataset.end);
+      if (offset < runStart || offset > runEnd || (offset === runEnd && edge === "start")) continue;
+      for (const { node, start: nodeStart } of runTextNodes(run)) {
+        const nodeEnd = nodeStart + codePointLength(node.data);
+        if (offset >= nodeStart && offset <= nodeEnd) {
+          return [node, codePointsToUtf16(node.data, offset - nodeStart)];
+        }
+      }
+    }
+    return null;
+  };
+  const from = point(start, "start");
+  const to = point(end, "end");
+  if (!from || !to) return null;
+  const range = document.createRange();
+  range.setStart(...from);
+  range.setEnd(...to);
+  return range;
+}

@@ -5,6 +5,7 @@ import { Highlighter } from "./reader-highlight.js";
 import { rangeToOffsets, selectorsFor } from "./reader-offsets.js";
 import { ProposalPicker } from "./reader-proposals.js";
 import { BottomSheet } from "./reader-sheet.js";
+import { followLive } from "./reader-live.js";
 
 const $ = (id) => document.getElementById(id);
 const json = (id) => JSON.parse($(id).textContent);
@@ -133,6 +134,12 @@ function highlight(annotation) {
 function upsert(annotation) {
   annotations.set(annotation.id, annotation);
   highlight(annotation);
+  renderSidebar();
+}
+
+function forget(id) {
+  annotations.delete(id);
+  highlighter.remove(id);
   renderSidebar();
 }
 
@@ -338,12 +345,23 @@ function openComposer(annotation) {
   sheet.open();
   composer.scrollIntoView({ block: "nearest" });
   $("composer-comment").focus();
+  announceComposing(true);
 }
 
 function closeComposer() {
   composer.hidden = true;
   editing = null;
   pendingSelection = null;
+  announceComposing(false);
+}
+
+// Colleagues see who is writing (presence); repeated while the composer is open, it expires.
+let composingTimer = null;
+function announceComposing(composing) {
+  clearInterval(composingTimer);
+  const send = () => document.dispatchEvent(new CustomEvent("live-composing", { detail: { composing } }));
+  send();
+  if (composing) composingTimer = setInterval(send, 8000);
 }
 
 $("composer-cancel").addEventListener("click", closeComposer);
@@ -391,9 +409,7 @@ async function deleteAnnotation(annotation) {
   if (!window.confirm(t.confirmDelete)) return;
   try {
     await api("DELETE", `/api/annotations/${annotation.id}/`, { version: annotation.version });
-    annotations.delete(annotation.id);
-    highlighter.remove(annotation.id);
-    renderSidebar();
+    forget(annotation.id);
   } catch (error) {
     reportError(error);
   }
@@ -429,6 +445,27 @@ async function submitAnnotation(annotation) {
 
 for (const annotation of Array.from(annotations.values()).sort(byTextOrder)) highlight(annotation);
 renderSidebar();
+followLive({
+  root,
+  articleId: config.articleId,
+  annotations,
+  highlighter,
+  upsert,
+  forget,
+  isEditing: (id) => !composer.hidden && editing !== null && editing.id === id,
+  notify: (message, { reload = null } = {}) => {
+    const box = $("reader-alert");
+    box.replaceChildren(el("p", null, message));
+    if (reload) {
+      const button = el("button", "button button-small", reload);
+      button.type = "button";
+      button.addEventListener("click", () => window.location.reload());
+      box.append(button);
+    }
+    box.className = "reader-alert reader-alert-warning";
+    box.hidden = false;
+  },
+});
 document.body.dataset.readerReady = "true";
 
 function focusFromHash() {

@@ -68,3 +68,50 @@ document.querySelectorAll("[data-flag-form]").forEach((form) => {
     }
   });
 });
+
+// ---------- live: a change made elsewhere is shown before it surprises as a 409 ----------
+
+const notice = document.querySelector("[data-live-notice]");
+const live = JSON.parse(document.getElementById("live-strings")?.textContent || "{}");
+
+function showNotice(text) {
+  if (!notice) return;
+  notice.replaceChildren(document.createTextNode(`${text} `));
+  const reload = document.createElement("button");
+  reload.type = "button";
+  reload.className = "button button-small";
+  reload.textContent = live.reload;
+  reload.addEventListener("click", () => window.location.reload());
+  notice.append(reload);
+  notice.hidden = false;
+  actions?.querySelectorAll("[data-decision], [data-submit]").forEach((button) => (button.disabled = true));
+}
+
+document.addEventListener("live:annotation", (event) => {
+  const { annotation, actor } = event.detail;
+  if (!notice || annotation.id !== Number(notice.dataset.id)) return;
+  if (annotation.version <= Number(notice.dataset.version)) return;
+  showNotice((live.changedMeanwhile || "")
+    .replace("%(name)s", actor ? actor.name : "?")
+    .replace("%(state)s", annotation.status_display));
+});
+
+document.addEventListener("live:annotation-removed", (event) => {
+  if (notice && event.detail.id === Number(notice.dataset.id)) showNotice(live.removed);
+});
+
+document.addEventListener("live:reply", (event) => {
+  if (!notice || event.detail.annotation !== Number(notice.dataset.id)) return;
+  if (replyForm && replyForm.elements.body.value.trim()) return; // never interrupt a reply being typed
+  const replies = document.querySelector("[data-testid=replies]");
+  if (replies && !document.getElementById(`reply-${event.detail.reply}`)) {
+    notice.replaceChildren(document.createTextNode(`${live.newReply} `));
+    const reload = document.createElement("button");
+    reload.type = "button";
+    reload.className = "button button-small";
+    reload.textContent = live.reload;
+    reload.addEventListener("click", () => window.location.reload());
+    notice.append(reload);
+    notice.hidden = false;
+  }
+});

@@ -3,6 +3,9 @@ import { postJSON, showError } from "./review-api.js";
 
 const queue = document.querySelector("[data-testid=review-queue]");
 const messages = JSON.parse(document.getElementById("review-messages")?.textContent || "{}");
+const live = JSON.parse(document.getElementById("live-strings")?.textContent || "{}");
+const decidedElsewhere = new Map(); // annotation id -> what the stream said about its decision
+let me = null;
 
 function items() {
   return [...queue.querySelectorAll(".review-item:not(.is-done):not(.is-pending)")];
@@ -144,7 +147,12 @@ async function send(entry) {
   if (!result.ok) {
     form.hidden = false;
     setNavCount(1);
-    showError(form.querySelector(".form-error"), result.data.detail || messages.failed);
+    // A 409 is explained by what the stream told us: who decided meanwhile, and what.
+    const known = decidedElsewhere.get(Number(item.dataset.id));
+    showError(
+      form.querySelector(".form-error"),
+      (result.status === 409 && known) || result.data.detail || messages.failed,
+    );
     if (result.status === 409 || result.status === 404) finish(item, result.data.detail, "conflict");
     return;
   }
@@ -237,3 +245,65 @@ document.addEventListener("keydown", (event) => {
 });
 
 if (current()) select(current());
+
+// ---------- live: decisions made elsewhere, who is reviewing what, new submissions ----------
+
+function itemOf(id) {
+  return queue?.querySelector(`.review-item[data-id="${Number(id)}"]`) || null;
+}
+
+document.addEventListener("live:hello", (event) => {
+  me = event.detail.user;
+});
+
+document.addEventListener("live:annotation", (event) => {
+  const { annotation, actor } = event.detail;
+  const item = itemOf(annotation.id);
+  if (!item) {
+    if (event.detail.kind === "annotation.submitted" && queue) {
+      const notice = document.querySelector("[data-testid=new-submissions]");
+      notice.textContent = live.newSubmissions;
+      notice.hidden = false;
+    }
+    return;
+  }
+  if (item.classList.contains("is-done") || item.dataset.busy) return;
+  if (annotation.version <= Number(item.dataset.version)) return;
+  const text = (live.decidedBy || "%(name)s: %(state)s")
+    .replace("%(name)s", actor ? actor.name : "?")
+    .replace("%(state)s", annotation.status_display);
+  if (annotation.status !== "submitted") {
+    decidedElsewhere.set(annotation.id, text);
+    finish(item, text, annotation.status);
+  } else {
+    const outcome = item.querySelector(".review-outcome");
+    outcome.textContent = (live.changedMeanwhile || "")
+      .replace("%(name)s", actor ? actor.name : "?")
+      .replace("%(state)s", annotation.status_display);
+    outcome.hidden = false;
+  }
+});
+
+document.addEventListener("live:annotation-removed", (event) => {
+  const item = itemOf(event.detail.id);
+  if (item && !item.classList.contains("is-done")) {
+    decidedElsewhere.set(event.detail.id, live.removed);
+    finish(item, live.removed, "conflict");
+  }
+});
+
+document.addEventListener("live:presence", (event) => {
+  if (event.detail.topic !== "review" || !queue) return;
+  const byAnnotation = new Map();
+  for (const entry of event.detail.members) {
+    if (entry.user === me) continue;
+    if (!byAnnotation.has(entry.annotation)) byAnnotation.set(entry.annotation, []);
+    byAnnotation.get(entry.annotation).push(entry.name);
+  }
+  for (const item of queue.querySelectorAll(".review-item")) {
+    const label = item.querySelector("[data-being-reviewed]");
+    const names = byAnnotation.get(Number(item.dataset.id));
+    label.hidden = !names;
+    label.textContent = names ? (live.reviewedBy || "%(names)s").replace("%(names)s", names.join(", ")) : "";
+  }
+});

@@ -1,0 +1,95 @@
+"""The live stream filters events with the policy's predicates on one annotation's recorded
+state; they must agree with the policy's queries everywhere, or a reload and the stream would
+show different things."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from annotator.annotations.models import Annotation
+from annotator.lib import policy
+from annotator.live.events import annotation_before
+from tests.factories import ArticleFactory, UserFactory
+from tests.factories.annotations import AnnotationFactory
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    author = UserFactory(username="auteur", role="fact-checker")
+    importer = UserFactory(username="importeur", role="fact-checker")
+    users = [
+        author,
+        importer,
+        UserFactory(username="collegue", role="fact-checker"),
+        UserFactory(username="relecteur", role="reviewer"),
+        UserFactory(username="moderateur", role="moderator"),
+        UserFactory(username="sansrole"),
+    ]
+    annotations = []
+    statuses = ["draft", "submitted", "approved", "changes_requested", "rejected", "orphaned"]
+    for article_status in ["published", "archived", "draft"]:
+        article = ArticleFactory(status=article_status, imported_by=importer)
+        for status, before_orphan, moderated in itertools.product(
+            statuses, ["", "draft", "submitted"], ["", "hidden", "deleted"]
+        ):
+            if (status == "orphaned") != bool(before_orphan):
+                continue
+            annotation = AnnotationFactory(
+                article=article, author=author, status=status, status_before_orphan=before_orphan
+            )
+            if moderated:
+                Annotation.objects.filter(pk=annotation.pk).update(
+                    **{f"{moderated}_at": "2026-01-01T00:00:00Z"}
+                )
+            annotations.append(annotation.pk)
+    return users, annotations
+
+
+def test_the_state_predicate_agrees_with_the_visibility_query_for_every_role_and_state(world):  # type: ignore[no-untyped-def]
+    users, ids = world
+    rows = Annotation.objects.filter(pk__in=ids).select_related("article")
+    checked = 0
+    for user in users:
+        visible = set(
+            Annotation.objects.filter(policy.annotation_visible_q(user), pk__in=ids).values_list(
+                "pk", flat=True
+            )
+        )
+        for annotation in rows:
+            state = {
+                **annotation_before(annotation),
+                "article_status": annotation.article.status,
+                "article_imported_by": annotation.article.imported_by_id,
+            }
+            assert policy.annotation_state_visible(user, state) == (annotation.pk in visible), (
+                user.username,
+                state,
+            )
+            checked += 1
+    assert checked == len(users) * len(ids) > 300
+
+
+def test_a_removal_is_told_only_to_those_who_could_see_the_annotation(world):  # type: ignore[no-untyped-def]
+    users = {user.username: user for user in world[0]}
+    article = {"article_status": "published", "article_imported_by": None}
+    draft = {"author": users["auteur"].pk, "status": "draft", "status_before_orphan": "",
+             "moderated": False, **article}  # fmt: skip
+    submitted = {**draft, "status": "submitted"}
+    deleted_draft = {**draft, "moderated": True}
+    hidden = {**submitted, "moderated": True}
+    colleague = users["collegue"]
+    assert not policy.annotation_removal_visible(colleague, before=draft, after=deleted_draft)
+    assert policy.annotation_removal_visible(users["auteur"], before=draft, after=deleted_draft)
+    assert policy.annotation_removal_visible(colleague, before=submitted, after=hidden)
+    assert not policy.annotation_removal_visible(colleague, before=None, after=submitted)
+    on_draft_source = {**submitted, "article_status": "draft",
+                       "article_imported_by": users["importeur"].pk}  # fmt: skip
+    hidden_there = {**on_draft_source, "moderated": True}
+    assert not policy.annotation_removal_visible(
+        colleague, before=on_draft_source, after=hidden_there
+    )
+    assert policy.annotation_removal_visible(
+        users["importeur"], before=on_draft_source, after=hidden_there
+    )

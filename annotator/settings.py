@@ -126,9 +126,10 @@ CACHES = {
         "KEY_PREFIX": "annotator",
     }
 }
-# Sessions read from the cache, written through to the database (a page costs no session query;
-# a Redis restart loses nothing).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the database only: with `cached_db` every signed-in page failed while Redis was
+# down (Django's Redis cache raises), and pages must keep working without Redis (the live stream
+# falls back to PostgreSQL, exports are queued for later). A page costs one indexed session read.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -54,6 +54,8 @@ SEMANTIC_400_FIELDS: dict[tuple[str, str], set[str]] = {
     # Merging needs another proposal; a verdict on a proposal "to discuss" needs a feasibility.
     ("POST", "/api/proposals/{id}/merge/"): {"into"},
     ("POST", "/api/proposals/{id}/verdict/"): {"feasibility"},
+    # `for_article` names a source the user may read (another id is a 400, never a leak).
+    ("GET", "/api/proposals/"): {"for_article"},
     # Candidacies and theme codes are reference data named by id and code.
     ("POST", "/api/proposals/"): {"candidacy", "primary_theme", "secondary_themes"},
     ("PATCH", "/api/proposals/{id}/"): {"candidacy", "primary_theme", "secondary_themes"},

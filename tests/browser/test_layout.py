@@ -73,3 +73,42 @@ def test_every_main_page_fits_every_width_with_its_navigation_and_no_serious_axe
             overflow[f"{width}px menus open"] = excess
         page.context.close()
     assert (overflow, navigation_problems, violations) == ({}, {}, {})
+
+
+def test_on_a_phone_a_tapped_highlight_raises_its_annotation_in_the_bottom_sheet(
+    newsroom, browser, live_server
+):
+    user = newsroom["users"]["fact-checker"]
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="fr-FR",
+        base_url=live_server.url,
+        has_touch=True,
+        is_mobile=True,
+    )
+    page = context.new_page()
+    login(page, user.username, PASSWORD)
+    page.goto(f"/articles/{newsroom['article'].pk}/")
+    page.wait_for_selector("body[data-reader-ready=true]")
+    toggle = page.locator("#sheet-toggle")
+    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    annotation = newsroom["annotation"]
+    card = page.locator(f"#card-{annotation.pk}")
+    assert not card.is_visible() or card.bounding_box()["y"] >= 844 - 1  # collapsed: off screen
+
+    mark = page.locator(f"mark[data-annotation-id='{annotation.pk}']").first
+    mark.tap()
+    page.wait_for_timeout(400)  # the sheet's slide
+    assert toggle.get_attribute("aria-expanded") == "true"
+    card_box, mark_box = card.bounding_box(), mark.bounding_box()
+    sheet_top = page.locator("#reader-sidebar").bounding_box()["y"]
+    assert 0 <= sheet_top < card_box["y"] < 844  # the card is on screen, in the sheet
+    assert 0 < mark_box["y"] < sheet_top  # the passage stays visible above it
+    assert "is-active" in (card.get_attribute("class") or "")
+    assert sideways_overflow(page) == 0
+    page.screenshot(path=str(ARTIFACTS / "layout" / "reader-bottom-sheet-390.png"))
+
+    toggle.click()
+    page.wait_for_timeout(400)
+    assert toggle.get_attribute("aria-expanded") == "false"
+    context.close()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "annotator.annotations",
     "annotator.review",
     "annotator.exports",
+    "annotator.imports",
     "proposals",
 ]
 
@@ -367,6 +368,16 @@ CELERY_BEAT_SCHEDULE["exports-delete-expired-files"] = {
     "task": "exports.delete_expired_files",
     "schedule": 3600.0,
 }
+
+# Imports (annotator/imports): where uploads are kept, their size limit, the parsing child's
+# limits (wall seconds, address space), Celery time limits and the heartbeat a run must keep.
+IMPORT_ROOT = Path(env_str("IMPORT_ROOT", str(BASE_DIR / ".local" / "imports")))
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+IMPORT_PARSE_TIMEOUT = env_int("IMPORT_PARSE_TIMEOUT", 900)
+IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 2048)
+IMPORT_SOFT_TIME_LIMIT = env_int("IMPORT_SOFT_TIME_LIMIT", 3600)
+IMPORT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 3700)
+IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 300)
 
 # Error reporting: Sentry only when SENTRY_DSN is set (no personal data sent).
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")

@@ -18,7 +18,8 @@ def is_api_request(request: HttpRequest) -> bool:
 
 
 class BodySizeLimitMiddleware:
-    """An API request whose declared body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE gets a JSON 413
+    """An API request whose declared body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE (IMPORT_MAX_BYTES
+    for an import's upload) gets a JSON 413
     before sessions, authentication or parsing touch it. (A body without Content-Length is still
     bounded by Django when it is read, and mapped to the same 413 by the API exception handler.)
     """
@@ -28,6 +29,9 @@ class BodySizeLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path.startswith("/api/imports/"):
+            # An import's file is streamed to disk by the upload handlers, not held in memory.
+            limit = settings.IMPORT_MAX_BYTES + 1024 * 1024
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -1,7 +1,8 @@
 """Bulk loading of an import: checked rows go to a temporary staging table by `COPY` (psycopg 3),
 then one transaction moves them into the real tables with set-based statements.
 
-Guarantees: nothing but the staging table (temporary, this connection's) is written before
+Guarantees: nothing but the staging table (temporary, this connection's) and the annotation id sequence are
+written before
 `load_staged`; `load_staged` runs in one transaction (the caller's) and writes articles and their
 revisions (texts the file brought), annotations, proposal links, `create` (and kept `approve`)
 events, history rows and provenance rows, each by one INSERT … SELECT. Duplicates (same article,
@@ -18,6 +19,7 @@ from typing import Any
 from django.db import connection
 
 COLUMNS = (
+    "annotation_id",
     "seq",
     "line",
     "idx",
@@ -41,6 +43,7 @@ CREATE_STAGING = """
 DROP TABLE IF EXISTS import_staging;
 DROP TABLE IF EXISTS import_staged_articles;
 CREATE TEMPORARY TABLE import_staging (
+    annotation_id bigint NOT NULL,
     seq integer NOT NULL,
     line integer,
     idx text NOT NULL,
@@ -59,7 +62,6 @@ CREATE TEMPORARY TABLE import_staging (
     proposal_ids bigint[] NOT NULL,
     reviewer_ids integer[] NOT NULL,
     source jsonb NOT NULL,
-    annotation_id bigint,
     duplicate boolean NOT NULL DEFAULT false
 );
 CREATE TEMPORARY TABLE import_staged_articles (
@@ -99,54 +101,70 @@ def _arr(values: Sequence[Any]) -> str:
     )
 
 
+def annotation_ids(count: int) -> list[int]:
+    """`count` new annotation ids from the table's sequence (one query per batch; ids of rows
+    found to be duplicates or rolled back are simply never used)."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('annotations_annotation', 'id')) "
+            "FROM generate_series(1, %s)",
+            [count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def staging_copy(rows: Iterable[tuple[Any, ...]]) -> None:
     """COPY a batch of checked rows (tuples in `COLUMNS` order; tags, proposal and reviewer ids
     as lists; source as a dict) into the staging table."""
     connection.ensure_connection()
     quoted = ", ".join(f'"{c}"' for c in COLUMNS)
     statement = f"COPY import_staging ({quoted}) FROM STDIN"  # constant column names
-    with connection.connection.cursor() as cursor:
-        with cursor.copy(statement) as copy:
-            dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-            for row in rows:
-                copy.write_row(
-                    (
-                        *row[:13],
-                        _arr(row[13]),
-                        row[14],
-                        _arr(row[15]),
-                        _arr(row[16]),
-                        dumps(row[17]),
-                    )
+    with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        for row in rows:
+            copy.write_row(
+                (
+                    *row[:14],
+                    _arr(row[14]),
+                    row[15],
+                    _arr(row[16]),
+                    _arr(row[17]),
+                    dumps(row[18]),
                 )
+            )
 
 
 def staging_copy_articles(articles: list[dict[str, Any]]) -> None:
     if not articles:
         return
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        with cursor.copy(
+    with (
+        connection.connection.cursor() as cursor,
+        cursor.copy(
             "COPY import_staged_articles (id, revision_id, title, url, text, sha256) FROM STDIN"
-        ) as copy:
-            for a in articles:
-                copy.write_row(
-                    (a["id"], a["revision_id"], a["title"], a["url"], a["text"], a["sha256"])
-                )
+        ) as copy,
+    ):
+        for a in articles:
+            copy.write_row(
+                (a["id"], a["revision_id"], a["title"], a["url"], a["text"], a["sha256"])
+            )
 
 
 FIND_DUPLICATES = """
-WITH ranked AS (
-    SELECT seq, row_number() OVER (
-        PARTITION BY article_id, start, "end", exact, author_id, comment ORDER BY seq) AS n
-    FROM import_staging)
 UPDATE import_staging s SET duplicate = true
-FROM ranked r
-WHERE r.seq = s.seq AND (r.n > 1 OR EXISTS (
+WHERE s.seq IN (
+    SELECT seq FROM (
+        SELECT seq, row_number() OVER (
+            PARTITION BY article_id, start, "end", exact, author_id, comment ORDER BY seq) AS n
+        FROM import_staging) AS ranked
+    WHERE n > 1)
+OR EXISTS (
     SELECT 1 FROM annotations_annotation a
     WHERE a.article_id = s.article_id AND a.start = s.start AND a."end" = s."end"
       AND a.exact = s.exact AND a.author_id = s.author_id AND a.comment = s.comment
-      AND a.deleted_at IS NULL))
+      AND a.deleted_at IS NULL)
 """
 
 INSERT_ARTICLES = """
@@ -164,11 +182,6 @@ INSERT INTO articles_historicalarticle (id, title, outlet, author, kind, url, pu
 SELECT id, title, '', '', 'article', url, NULL, %(language)s, sha256, 'published', 1, now(),
     now(), now(), %(reason)s, '+', %(actor)s, %(actor)s
 FROM import_staged_articles ORDER BY id;
-"""
-
-ALLOCATE_IDS = """
-UPDATE import_staging SET annotation_id = nextval(pg_get_serial_sequence('annotations_annotation', 'id'))
-WHERE NOT duplicate
 """
 
 INSERT_ANNOTATIONS = """
@@ -228,10 +241,8 @@ def load_staged(
         "reason": f"import #{job_id}"[:100],
     }
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE import_staging")
         cursor.execute(INSERT_ARTICLES, params)
         cursor.execute(FIND_DUPLICATES)
-        cursor.execute(ALLOCATE_IDS)
         cursor.execute(INSERT_ANNOTATIONS, params)
         cursor.execute(COUNTS)
         created, skipped = cursor.fetchone()

@@ -3,7 +3,7 @@
 Run as a script (`python -I parse_child.py FORMAT PATH MEMORY_BYTES CPU_SECONDS`), never imported
 by the worker: it imports only the pure-Python parsers of `formats/` (no Django, no database
 connection), limits its own address space and CPU time before opening the file, and writes one
-JSON record per line to stdout (see `formats/base.py`), with a `{"t": "progress", "bytes": n}`
+JSON list of up to BATCH records per line to stdout (see `formats/base.py`), with a `{"t": "progress", "bytes": n}`
 record every few hundred rows and a final `{"t": "end"}`. A file that cannot be read as the
 format ends with `{"t": "refused", "reason": ...}`.
 """
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 PROGRESS_EVERY = 2000
+BATCH = 500
 
 
 def limit_resources(*, memory_bytes: int, cpu_seconds: int) -> None:
@@ -34,20 +35,25 @@ def main() -> int:
     limit_resources(memory_bytes=int(memory_bytes), cpu_seconds=int(cpu_seconds))
     out = sys.stdout
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    batch: list[dict] = []
     with open(path, "rb") as stream:
         try:
             for count, record in enumerate(parser.parse(stream), start=1):
-                out.write(dumps(record))
-                out.write("\n")
+                batch.append(record)
+                if len(batch) >= BATCH:
+                    out.write(dumps(batch) + "\n")
+                    batch = []
                 if count % PROGRESS_EVERY == 0:
-                    out.write(dumps({"t": "progress", "bytes": stream.tell()}) + "\n")
+                    batch.append({"t": "progress", "bytes": stream.tell()})
+            if batch:
+                out.write(dumps(batch) + "\n")
         except FileRefused as exc:
-            out.write(dumps({"t": "refused", "reason": str(exc)}) + "\n")
+            out.write(dumps([{"t": "refused", "reason": str(exc)}]) + "\n")
             return 0
         except RecursionError:
-            out.write(dumps({"t": "refused", "reason": "The file is nested too deeply."}) + "\n")
+            out.write(dumps([{"t": "refused", "reason": "The file is nested too deeply."}]) + "\n")
             return 0
-    out.write(dumps({"t": "end"}) + "\n")
+    out.write(dumps([{"t": "end"}]) + "\n")
     out.flush()
     return 0
 

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from annotator.annotations.anchoring import Selector, search_with_context
 from annotator.annotations.services import (
@@ -183,14 +184,14 @@ class ArticleIndex:
         if "key" in keys:
             return self._file_target(keys["key"])
         if "sha256" in keys:
-            return self._found("sha256", keys["sha256"], _("text SHA-256 %(value)s"))
+            return self._found("sha256", keys["sha256"], gettext_noop("text SHA-256 %(value)s"))
         page = self.page_id(keys.get("page_url"))
         if page is not None:
-            return self._found("id", page, _("page %(value)s"))
+            return self._found("id", page, gettext_noop("page %(value)s"))
         if "id" in keys:
-            return self._found("id", keys["id"], _("article id %(value)s"))
+            return self._found("id", keys["id"], gettext_noop("article id %(value)s"))
         if "url" in keys:
-            return self._found("url", keys["url"], _("URL %(value)s"))
+            return self._found("url", keys["url"], gettext_noop("URL %(value)s"))
         if "page_url" in keys:
             raise RowRefusedError(
                 _("No article has this page or URL: %(url)s.") % {"url": keys["page_url"]},
@@ -210,7 +211,7 @@ class ArticleIndex:
             )
         if target is None:
             raise RowRefusedError(
-                _("No article matches the %(key)s.") % {"key": label % {"value": value}},
+                _("No article matches the %(key)s.") % {"key": _(label) % {"value": value}},
                 _("an article id, page URL, original url or text SHA-256 known here"),
             )
         return target

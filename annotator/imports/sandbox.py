@@ -57,13 +57,13 @@ def parse_in_sandbox(path: Path, *, source_format: str) -> Iterator[dict[str, An
         for raw in child.stdout:
             if time.monotonic() > deadline:
                 raise ParseRefused("too_complex")
-            record = json.loads(raw)
-            kind = record.get("t")
-            if kind == "refused":
-                raise ParseRefused(str(record.get("reason", "")))
-            if kind == "end":
-                ended = True
-            yield record
+            for record in json.loads(raw):
+                kind = record.get("t")
+                if kind == "refused":
+                    raise ParseRefused(str(record.get("reason", "")))
+                if kind == "end":
+                    ended = True
+                yield record
         child.wait(timeout=max(0.1, deadline - time.monotonic()))
     except subprocess.TimeoutExpired as exc:
         raise ParseRefused("too_complex") from exc

@@ -225,8 +225,21 @@ class _Run:
         )
         self.proposal = proposal_lookup()
         self.comments: dict[str, str] = {}
+        self.cleaned_tags: dict[tuple[str, ...], list[str]] = {}
         self.report = _Report()
         self.seq = 0
+
+    def tags(self, given: Any) -> list[str]:
+        """`clean_tags`, once per distinct list of tags (files repeat their labels)."""
+        if not isinstance(given, list) or not all(isinstance(t, str) for t in given):
+            return clean_tags(given)
+        key = tuple(given)
+        cleaned = self.cleaned_tags.get(key)
+        if cleaned is None:
+            cleaned = clean_tags(given)
+            if len(self.cleaned_tags) < 10_000:
+                self.cleaned_tags[key] = cleaned
+        return list(cleaned)
 
     def stage(self, batch: list[dict[str, Any]]) -> None:
         self.index.prefetch(batch)
@@ -251,7 +264,8 @@ class _Run:
                 self.report.add(
                     "refused", record["line"], record["index"], exc.detail, _expected(exc)
                 )
-        loading.staging_copy(staged)
+        ids = loading.annotation_ids(len(staged))
+        loading.staging_copy([(pk, *row) for pk, row in zip(ids, staged, strict=True)])
 
     def check(self, record: dict[str, Any], target: Any) -> tuple[Any, ...]:
         if target.status == Article.Status.ARCHIVED:
@@ -262,7 +276,7 @@ class _Run:
         if passage.note:
             self.report.add("converted", record["line"], record["index"], passage.note)
         comment = clean_comment(record["comment"])
-        tags = clean_tags(record["tags"])
+        tags = self.tags(record["tags"])
         links = record["proposals"]
         if not isinstance(links, list):
             raise RowRefusedError(_("proposals must be a list of ids."), _("a list of slugs"))

@@ -225,14 +225,14 @@ SELECT annotation_id, %(job)s, line, idx, source FROM import_staging WHERE NOT d
 """
 
 COUNTS = "SELECT count(*) FILTER (WHERE NOT duplicate), count(*) FILTER (WHERE duplicate) FROM import_staging"
-DUPLICATES = "SELECT line, idx FROM import_staging WHERE duplicate ORDER BY seq LIMIT %s"
+DUPLICATES = "SELECT seq, line, idx FROM import_staging WHERE duplicate ORDER BY seq LIMIT %s"
 
 
 def load_staged(
     *, job_id: int, actor_id: int, source_format: str, language: str, report_limit: int
-) -> tuple[int, int, list[tuple[int | None, str]]]:
+) -> tuple[int, int, list[tuple[int, int | None, str]]]:
     """Move the staged rows into the real tables (the caller holds the transaction); returns
-    (created, skipped as duplicates, the first duplicates' line and index)."""
+    (created, skipped as duplicates, the first duplicates' order in the file, line and index)."""
     params = {
         "actor": actor_id,
         "job": job_id,
@@ -247,5 +247,5 @@ def load_staged(
         cursor.execute(COUNTS)
         created, skipped = cursor.fetchone()
         cursor.execute(DUPLICATES, [report_limit])
-        duplicates = [(line, idx) for line, idx in cursor.fetchall()]
+        duplicates = [(seq, line, idx) for seq, line, idx in cursor.fetchall()]
     return created, skipped, duplicates

@@ -185,7 +185,9 @@ class _Report:
         self.failed = 0
         self.truncated = False
 
-    def add(self, status: str, line: Any, index: Any, reason: str, expected: str = "") -> None:
+    def add(
+        self, order: int, status: str, line: Any, index: Any, reason: str, expected: str = ""
+    ) -> None:
         if status == "refused":
             self.failed += 1
         if len(self.entries) >= MAX_REPORT_ENTRIES:
@@ -193,6 +195,7 @@ class _Report:
             return
         self.entries.append(
             {
+                "order": order,
                 "line": line,
                 "index": index or "",
                 "status": status,
@@ -227,7 +230,6 @@ class _Run:
         self.comments: dict[str, str] = {}
         self.cleaned_tags: dict[tuple[str, ...], list[str]] = {}
         self.report = _Report()
-        self.seq = 0
 
     def tags(self, given: Any) -> list[str]:
         """`clean_tags`, once per distinct list of tags (files repeat their labels)."""
@@ -249,7 +251,12 @@ class _Run:
                 resolved.append((record, self.index.target_of(record["article"])))
             except RowRefusedError as exc:
                 self.report.add(
-                    "refused", record["line"], record["index"], exc.reason, exc.expected
+                    record["n"],
+                    "refused",
+                    record["line"],
+                    record["index"],
+                    exc.reason,
+                    exc.expected,
                 )
         self.index.load_texts({id(t): t for _, t in resolved}.values())
         staged = []
@@ -258,11 +265,21 @@ class _Run:
                 staged.append(self.check(record, target))
             except RowRefusedError as exc:
                 self.report.add(
-                    "refused", record["line"], record["index"], exc.reason, exc.expected
+                    record["n"],
+                    "refused",
+                    record["line"],
+                    record["index"],
+                    exc.reason,
+                    exc.expected,
                 )
             except InvalidInputError as exc:
                 self.report.add(
-                    "refused", record["line"], record["index"], exc.detail, _expected(exc)
+                    record["n"],
+                    "refused",
+                    record["line"],
+                    record["index"],
+                    exc.detail,
+                    _expected(exc),
                 )
         ids = loading.annotation_ids(len(staged))
         loading.staging_copy([(pk, *row) for pk, row in zip(ids, staged, strict=True)])
@@ -274,7 +291,7 @@ class _Run:
             raise RowRefusedError(_("This source is not published yet: it cannot be annotated."))
         passage = check_passage(target, record["quote"], record["position"])
         if passage.note:
-            self.report.add("converted", record["line"], record["index"], passage.note)
+            self.report.add(record["n"], "converted", record["line"], record["index"], passage.note)
         comment = clean_comment(record["comment"])
         tags = self.tags(record["tags"])
         links = record["proposals"]
@@ -304,10 +321,9 @@ class _Run:
         for key in ("source_id", "user", "created", "modified"):
             if record[key]:
                 source[key.removeprefix("source_")] = record[key]
-        self.seq += 1
         fields = passage.fields
         return (
-            self.seq,
+            record["n"],
             record["line"],
             record["index"] or "",
             target.id,
@@ -338,8 +354,9 @@ def _records(run: _Run, path: Path, attempt: int) -> Iterator[list[dict[str, Any
     job = run.job
     batch: list[dict[str, Any]] = []
     seen = 0
-    for record in parse_in_sandbox(path, source_format=job.format):
+    for order, record in enumerate(parse_in_sandbox(path, source_format=job.format)):
         kind = record["t"]
+        record["n"] = order
         if kind == "row":
             batch.append(record)
             seen += 1
@@ -351,7 +368,12 @@ def _records(run: _Run, path: Path, attempt: int) -> Iterator[list[dict[str, Any
         elif kind == "error":
             seen += 1
             run.report.add(
-                "refused", record["line"], record["index"], record["reason"], record["expected"]
+                order,
+                "refused",
+                record["line"],
+                record["index"],
+                record["reason"],
+                record["expected"],
             )
         elif kind == "progress":
             done = min(90, int(record["bytes"] * 90 / max(1, job.size)))
@@ -435,9 +457,13 @@ def _run(job: ImportJob, attempt: int) -> ImportJob:
             transaction.savepoint_rollback(savepoint)
         else:
             transaction.savepoint_commit(savepoint)
-        for line, index in duplicates:
+        for order, line, index in duplicates:
             run.report.add(
-                "skipped", line, index, _("Already imported: the same passage, author and comment.")
+                order,
+                "skipped",
+                line,
+                index,
+                _("Already imported: the same passage, author and comment."),
             )
         current.state = State.SUCCEEDED
         current.progress = 100
@@ -445,7 +471,10 @@ def _run(job: ImportJob, attempt: int) -> ImportJob:
         current.skipped_count = skipped
         current.failed_count = run.report.failed
         current.articles_created = 0 if job.dry_run else len(run.index.new_articles)
-        current.report = run.report.entries
+        current.report = [
+            {key: value for key, value in entry.items() if key != "order"}
+            for entry in sorted(run.report.entries, key=lambda entry: entry["order"])
+        ]
         current.report_truncated = run.report.truncated
         current.finished_at = current.heartbeat_at = timezone.now()
         current.version += 1

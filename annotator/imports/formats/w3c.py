@@ -66,7 +66,7 @@ def annotation_row(item: Any, *, index: str, verified: bool = False) -> Record:
     source = target.get("source") or ""
     return row(
         index=index,
-        article={"page_url": source} if isinstance(source, str) else {},
+        article={"page_url": source, "url": source} if isinstance(source, str) else {},
         quote=quote,
         position=position,
         unit="code_points",

@@ -145,7 +145,7 @@ def start_worker(url: str, log: Path) -> subprocess.Popen[bytes]:
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         env=env,
         stdout=log.open("wb"),

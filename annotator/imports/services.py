@@ -321,6 +321,8 @@ class _Run:
         for key in ("source_id", "user", "created", "modified"):
             if record[key]:
                 source[key.removeprefix("source_")] = record[key]
+        if record.get("origin"):
+            source["origin"] = record["origin"]
         fields = passage.fields
         return (
             record["n"],

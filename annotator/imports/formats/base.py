@@ -45,6 +45,7 @@ def row(
     source_id: Any = "",
     approved: bool = False,
     reviewers: Any = (),
+    origin: dict[str, Any] | None = None,
 ) -> Record:
     """One annotation as every format hands it over. `quote` and `position` are passed on as the
     file gave them (the server checks them as the API does); `unit` is what the format states
@@ -66,6 +67,7 @@ def row(
         "source_id": _text(source_id),
         "approved": bool(approved),
         "reviewers": [_text(r) for r in reviewers] if isinstance(reviewers, list | tuple) else [],
+        "origin": origin,
     }
 
 

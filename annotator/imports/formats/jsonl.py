@@ -44,9 +44,7 @@ def parse(stream: BinaryIO) -> Iterator[Record]:
             tags=item.get("tags", []),
             proposals=[_slug(p) for p in item.get("proposals") or []],
             user=item.get("author", ""),
-            created=(item.get("provenance") or {}).get("created", "")
-            if isinstance(item.get("provenance"), dict)
-            else "",
+            origin=item.get("provenance") if isinstance(item.get("provenance"), dict) else None,
             source_id=item.get("id", ""),
             approved=bool(item.get("reviewers")) or bool(item.get("approved_at")),
             reviewers=item.get("reviewers") or [],

@@ -1,0 +1,91 @@
+"""All-or-nothing runs (a cancelled or failed job leaves no row), the parsing child's limits, and
+the plain-comment fast path rendering exactly as `render_markdown` does."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from annotator.annotations.models import Annotation
+from annotator.articles.models import Article
+from annotator.imports import loading, services
+from annotator.imports.models import ImportJob
+from annotator.imports.rows import render_comment
+from annotator.lib.markdown import render_markdown
+from annotator.review.models import AnnotationEvent
+from tests.imports.conftest import run_import, upload
+from tests.imports.texts import TEXT_NEW
+
+pytestmark = pytest.mark.django_db
+
+
+def nothing_written() -> bool:
+    return not (
+        Annotation.objects.exists()
+        or AnnotationEvent.objects.exists()
+        or Annotation.history.exists()
+        or Article.objects.filter(text=TEXT_NEW).exists()
+    )
+
+
+def test_a_job_cancelled_while_it_stages_writes_nothing(moderator, article_a, monkeypatch):
+    job = services.import_request(
+        actor=moderator, upload=upload("doccano.jsonl"), format="doccano", enqueue=False
+    )
+    parse = services.parse_in_sandbox
+
+    def parse_then_cancel(path, *, source_format):  # type: ignore[no-untyped-def]
+        for record in parse(path, source_format=source_format):
+            if record["t"] == "end":
+                services.import_cancel(actor=moderator, job_id=job.pk)
+                yield {"t": "progress", "bytes": 10}  # the next heartbeat notices
+            yield record
+
+    monkeypatch.setattr(services, "parse_in_sandbox", parse_then_cancel)
+    assert services.import_run(job_id=job.pk) is None
+    assert ImportJob.objects.get(pk=job.pk).state == "cancelled"
+    assert nothing_written()
+
+
+def test_a_job_failing_in_its_final_transaction_writes_nothing(moderator, article_a, monkeypatch):
+    load = loading.load_staged
+
+    def load_then_fail(**kwargs):  # type: ignore[no-untyped-def]
+        load(**kwargs)
+        assert Annotation.objects.count() == 4  # written, inside the transaction
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(loading, "load_staged", load_then_fail)
+    job = run_import(moderator, "doccano.jsonl", "doccano")
+    assert job.state == "failed"
+    assert "disk full" in job.error
+    assert (job.created_count, job.skipped_count) == (0, 0)
+    assert nothing_written()
+
+
+def test_a_file_needing_more_memory_than_allowed_is_refused(fact_checker, settings):
+    settings.IMPORT_PARSE_MEMORY_MB = 200
+    huge = b'[{"data": {"text": "' + b"a" * (150 * 1024 * 1024) + b'"}}]'
+    job = run_import(fact_checker, "big.json", "labelstudio", content=huge)
+    assert job.state == "failed"
+    assert "memory" in job.error or "mémoire" in job.error
+
+
+def test_a_deeply_nested_file_is_refused_without_harm(fact_checker):
+    job = run_import(fact_checker, "deep.json", "w3c", content=b"[" * 100_000 + b"]" * 100_000)
+    assert job.state == "failed"
+    assert job.error
+
+
+def test_plain_comments_render_exactly_as_markdown_does():
+    rng = random.Random(3)
+    alphabet = "abcdeéèàç XYZ 0123456789 .,;:?'’«»()%/€°-*_#>[]!`~|<&\"\\\n1."
+    samples = ["1. Liste", "2) Liste", "Promesse chiffrée à vérifier.", "Coût : 3 % (estimé)."]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40))) for _ in range(3000)
+    ]
+    cache: dict[str, str] = {}
+    for sample in samples:
+        comment = sample.strip()
+        assert render_comment(comment, cache) == str(render_markdown(comment)), comment

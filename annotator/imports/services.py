@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -380,6 +381,8 @@ def _records(run: _Run, path: Path, attempt: int) -> Iterator[list[dict[str, Any
         elif kind == "progress":
             done = min(90, int(record["bytes"] * 90 / max(1, job.size)))
             jobs.job_heartbeat(ImportJob, job.pk, attempt, progress=done, rows_seen=seen)
+            if settings.IMPORT_TEST_DELAY:
+                time.sleep(settings.IMPORT_TEST_DELAY)
     if batch:
         yield batch
     jobs.job_heartbeat(ImportJob, job.pk, attempt, progress=90, rows_seen=seen)

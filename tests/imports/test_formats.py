@@ -189,3 +189,18 @@ def test_archived_and_draft_articles_refuse_rows_as_the_api_does(fact_checker, a
     job = run_import(fact_checker, "w3c.jsonld", "w3c")
     assert job.created_count == 0
     assert any("archiv" in e["reason"] for e in job.report)
+
+
+def test_the_history_shows_where_an_imported_annotation_came_from(
+    reviewer, fact_checker, article_a
+):
+    from django.test import Client
+
+    run_import(fact_checker, "hypothesis.json", "hypothesis")
+    annotation = Annotation.objects.get(article=article_a, start=22)
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(f"/annotations/{annotation.pk}/").content.decode()
+    assert 'data-testid="event-import"' in page
+    assert "acct:alice@hypothes.is" in page
+    assert "hyp001" in page

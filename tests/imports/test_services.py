@@ -80,7 +80,7 @@ def test_a_deeply_nested_file_is_refused_without_harm(fact_checker):
 
 def test_plain_comments_render_exactly_as_markdown_does():
     rng = random.Random(3)
-    alphabet = "abcdeéèàç XYZ 0123456789 .,;:?'’«»()%/€°-*_#>[]!`~|<&\"\\\n1."
+    alphabet = "abcdeéèàç XYZ 0123456789 .,;:?'\u2019«»()%/€°-*_#>[]!`~|<&\"\\\n1."
     samples = ["1. Liste", "2) Liste", "Promesse chiffrée à vérifier.", "Coût : 3 % (estimé)."]
     samples += [
         "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40))) for _ in range(3000)

@@ -196,7 +196,11 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     worker = start_worker(url, work / "worker.log")
     try:
-        time.sleep(6)  # the worker loads Django and connects to the broker
+        for _attempt in range(120):  # the worker loads Django and connects to the broker
+            if app.control.ping(timeout=0.5):
+                break
+        else:
+            raise RuntimeError((work / "worker.log").read_text()[-2000:])
         for size in args.sizes:
             empty_annotations()
             path = work / f"bench-{size}.jsonl"
@@ -230,6 +234,7 @@ def main() -> None:
                         "rows_per_s": round(size / wall),
                         "worker_rss_before_mb": round(baseline, 1),
                         "worker_peak_rss_mb": round(peak_rss_mb(worker.pid), 1),
+                        "load_average": os.getloadavg()[0],
                     }
                 ),
                 flush=True,

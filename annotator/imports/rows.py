@@ -45,7 +45,7 @@ TEXT_CACHE_CHARS = 40_000_000
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # Comments that Markdown renders as one plain paragraph: no Markdown or HTML syntax, one line,
 # not starting like a list item. `render_markdown` gives exactly "<p>…</p>\n" for them (tested).
-_PLAIN_COMMENT = re.compile(r"(?:[^\W_]|[ .,;:?'\u2019«»()%/€°])*")
+_PLAIN_COMMENT = re.compile(r"[\w .,;:?'\u2019«»()%/€°]*")
 _LIST_START = re.compile(r"\d+[.)]")
 
 
@@ -90,7 +90,11 @@ def render_comment(comment: str, cache: dict[str, str]) -> str:
         return ""
     html = cache.get(comment)
     if html is None:
-        if _PLAIN_COMMENT.fullmatch(comment) and not _LIST_START.match(comment):
+        if (
+            "_" not in comment
+            and _PLAIN_COMMENT.fullmatch(comment)
+            and not _LIST_START.match(comment)
+        ):
             html = f"<p>{comment}</p>\n"
         else:
             html = str(render_markdown(comment))

@@ -185,7 +185,7 @@ def main() -> None:
 
     app.conf.task_default_queue = QUEUE
     from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import File
+    from django.core.files import File
 
     from annotator.imports import services
     from annotator.imports.models import ImportJob

@@ -233,7 +233,7 @@ def load_staged(
 ) -> tuple[int, int, list[tuple[int, int | None, str]]]:
     """Move the staged rows into the real tables (the caller holds the transaction); returns
     (created, skipped as duplicates, the first duplicates' order in the file, line and index)."""
-    params = {
+    params: dict[str, Any] = {
         "actor": actor_id,
         "job": job_id,
         "format": source_format,

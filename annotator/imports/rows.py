@@ -263,8 +263,9 @@ class ArticleIndex:
         while self._text_chars > TEXT_CACHE_CHARS and len(self.texts) > 1:
             pk, text = self.texts.popitem(last=False)
             self._text_chars -= len(text)
-            if (target := self.by["id"].get(pk)) is not None and not target.new:
-                target.text = None
+            cached = self.by["id"].get(pk)
+            if cached is not None and not cached.new:
+                cached.text = None
 
 
 _AMBIGUOUS = Target(0, 0, "")

@@ -30,11 +30,11 @@ def parse(stream: BinaryIO) -> Iterator[Record]:
 def task_records(task: Any, where: str) -> Iterator[Record]:
     data = task.get("data") if isinstance(task, dict) else None
     text = data.get("text") if isinstance(data, dict) else None
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(data, dict) or not isinstance(text, str) or not text.strip():
         yield error(index=where, reason="The task has no data.text.", expected=EXPECTED)
         return
     key = sha256_text(text)
-    url = data.get("url") if isinstance(data.get("url"), str) else ""
+    url = data["url"] if isinstance(data.get("url"), str) else ""
     yield article(
         key=key, text=text, title=title_of(text, data), url=url, source_id=task.get("id", "")
     )

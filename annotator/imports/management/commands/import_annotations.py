@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import File
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from annotator.imports import services

@@ -41,7 +41,7 @@ from annotator.lib.markdown import render_markdown
 from proposals.models import Proposal
 
 CONTEXT_LENGTH = 32
-TEXT_CACHE_CHARS = 40_000_000
+TEXT_CACHE_CHARS = 8_000_000  # about 16-32 MB of str: the bound of the worker's text cache
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # Comments that Markdown renders as one plain paragraph: no Markdown or HTML syntax, one line,
 # not starting like a list item. `render_markdown` gives exactly "<p>…</p>\n" for them (tested).

@@ -3,6 +3,7 @@ the plain-comment fast path rendering exactly as `render_markdown` does."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -89,3 +90,30 @@ def test_plain_comments_render_exactly_as_markdown_does():
     for sample in samples:
         comment = sample.strip()
         assert render_comment(comment, cache) == str(render_markdown(comment)), comment
+
+
+def test_the_command_runs_the_same_service_without_a_worker(fact_checker, article_a, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.imports.conftest import FIXTURES
+
+    out = StringIO()
+    call_command(
+        "import_annotations",
+        str(FIXTURES / "w3c.jsonld"),
+        "--format",
+        "w3c",
+        "--user",
+        "fc",
+        stdout=out,
+    )
+    result = json.loads(out.getvalue())
+    assert (result["state"], result["created"], result["skipped"], result["failed"]) == (
+        "succeeded",
+        3,
+        1,
+        2,
+    )
+    assert Annotation.objects.filter(author=fact_checker).count() == 3

@@ -257,6 +257,8 @@ SPECTACULAR_SETTINGS = {
         "AnnotationStatusEnum": "annotator.annotations.models.Annotation.Status",
         "FeasibilityEnum": "proposals.models.Feasibility",
         "LevelEnum": "proposals.models.Level",
+        "ExportFormatEnum": "annotator.exports.models.ExportJob.Format",
+        "ImportFormatEnum": "annotator.imports.models.ImportJob.Format",
     },
 }
 

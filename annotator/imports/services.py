@@ -438,6 +438,16 @@ def import_run(*, job_id: int) -> ImportJob | None:
         return None
     finally:
         loading.staging_drop()
+        _remove_finished_upload(job.pk)
+
+
+def _remove_finished_upload(job_id: int) -> None:
+    """The uploaded file is kept while a run may still need it (queued, running, retried) and
+    deleted once the job is finished; the job row keeps its name, size and SHA-256."""
+    finished = ImportJob.objects.filter(pk=job_id).exclude(state__in=[State.QUEUED, State.RUNNING])
+    job = finished.only("pk", "file_name").first()
+    if job is not None:
+        job.path.unlink(missing_ok=True)
 
 
 def _run(job: ImportJob, attempt: int) -> ImportJob:

@@ -27,20 +27,16 @@ from annotator.exports.filters import clean_filters, clean_options
 from annotator.exports.formats import FORMATTERS, ExportContext, HashingWriter
 from annotator.exports.models import SCHEMA_VERSION, ExportJob
 from annotator.exports.selectors import export_get_for
-from annotator.lib.errors import (
-    InvalidInputError,
-    InvalidTransitionError,
-    PermissionDeniedError,
-    StaleVersionError,
-)
+from annotator.lib import jobs
+from annotator.lib.errors import InvalidInputError, PermissionDeniedError
 from annotator.lib.roles import is_fact_checker, is_reviewer
 
 logger = logging.getLogger(__name__)
 State = ExportJob.State
 
 
-class ExportInterruptedError(Exception):
-    """This run no longer owns the job (cancelled, or claimed again by another run)."""
+# This run no longer owns the job (cancelled, or claimed again by another run).
+ExportInterruptedError = jobs.JobInterruptedError
 
 
 def export_root() -> Path:
@@ -78,18 +74,7 @@ def export_enqueue(*, job_id: int) -> bool:
     """Send the run task to the broker; False (job left queued for the beat task) if it is down."""
     from annotator.exports.tasks import export_run_task
 
-    try:
-        export_run_task.apply_async(args=[job_id], retry=False)
-    except Exception as exc:
-        logger.warning(
-            "export %s: broker unavailable (%s: %s), left queued for re-enqueue",
-            job_id,
-            type(exc).__name__,
-            exc,
-        )
-        return False
-    ExportJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
-    return True
+    return jobs.job_enqueue(export_run_task, ExportJob, job_id)
 
 
 def export_waits_for_broker(job: ExportJob) -> bool:
@@ -111,50 +96,27 @@ def export_cancel(*, actor: Any, job_id: Any, expected_version: int | None = Non
     export_get_for(actor=actor, job_id=job_id)
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().get(pk=int(job_id))
-        if expected_version is not None and expected_version != job.version:
-            raise StaleVersionError(
-                _("The export changed since you loaded it."),
-                current={"state": job.state, "version": job.version},
-            )
-        if not job.is_active:
-            raise InvalidTransitionError(
-                _("Only a queued or running export can be cancelled."), state=job.state
-            )
-        job.state = State.CANCELLED
-        job.finished_at = timezone.now()
-        job.version += 1
-        job.save(update_fields=["state", "finished_at", "version"])
-    return job
+        return jobs.job_cancel_locked(
+            job,
+            expected_version=expected_version,
+            stale_message=_("The export changed since you loaded it."),
+            finished_message=_("Only a queued or running export can be cancelled."),
+        )
 
 
 def _claim(job_id: int) -> ExportJob | None:
     """Take the job for this run: queued, or running with a lost heartbeat. None otherwise."""
-    now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.EXPORT_HEARTBEAT_TIMEOUT)
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None:
-            return None
-        if job.state == State.RUNNING and job.heartbeat_at and job.heartbeat_at > stale:
-            return None  # a live run owns it: this delivery is a duplicate
-        if job.state not in (State.QUEUED, State.RUNNING):
-            return None
-        job.attempts += 1
-        job.state = State.RUNNING
-        job.started_at = job.heartbeat_at = now
-        job.rows_done = 0
-        job.error = ""
-        job.version += 1
-        job.save()
+    job: ExportJob | None = jobs.job_claim(
+        ExportJob,
+        job_id,
+        heartbeat_timeout=settings.EXPORT_HEARTBEAT_TIMEOUT,
+        reset={"rows_done": 0},
+    )
     return job
 
 
 def _progress(job_id: int, attempt: int, rows_done: int) -> None:
-    updated = ExportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
-        rows_done=rows_done, heartbeat_at=timezone.now()
-    )
-    if not updated:
-        raise ExportInterruptedError
+    jobs.job_heartbeat(ExportJob, job_id, attempt, rows_done=rows_done)
     if settings.EXPORT_TEST_DELAY:
         time.sleep(settings.EXPORT_TEST_DELAY)
 
@@ -282,19 +244,13 @@ def _describe(exc: BaseException) -> str:
 
 def export_fail(*, job_id: int, attempt: int | None = None, message: str) -> None:
     """Mark the job failed with a readable message (only the current attempt, if given)."""
-    jobs = ExportJob.objects.filter(pk=job_id, state__in=[State.QUEUED, State.RUNNING])
-    if attempt is not None:
-        jobs = jobs.filter(attempts=attempt)
-    jobs.update(state=State.FAILED, error=message, finished_at=timezone.now())
+    jobs.job_fail(ExportJob, job_id, attempt=attempt, message=message)
 
 
 def export_release(*, job_id: int) -> None:
     """Put a running job back to `queued` before a retry (best effort: the database may be the
     thing that is down, in which case the stale heartbeat will bring it back)."""
-    try:
-        ExportJob.objects.filter(pk=job_id, state=State.RUNNING).update(state=State.QUEUED)
-    except TRANSIENT_ERRORS:
-        logger.warning("export %s: could not release the job before retrying", job_id)
+    jobs.job_release(ExportJob, job_id, TRANSIENT_ERRORS)
 
 
 def export_requeue_lost(*, now: dt.datetime | None = None) -> dict[str, int]:

@@ -175,7 +175,12 @@ def import_cancel(*, actor: Any, job_id: Any, expected_version: int | None = Non
     import_get_for(actor=actor, job_id=job_id)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=int(job_id))
-        return jobs.job_cancel_locked(job, expected_version=expected_version, what=_("import"))
+        return jobs.job_cancel_locked(
+            job,
+            expected_version=expected_version,
+            stale_message=_("The import changed since you loaded it."),
+            finished_message=_("Only a queued or running import can be cancelled."),
+        )
 
 
 class _Report:

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from annotator.lib.errors import InvalidTransitionError, StaleVersionError
 
@@ -58,19 +57,15 @@ def job_heartbeat(model: Any, job_id: int, attempt: int, **fields: Any) -> None:
         raise JobInterruptedError
 
 
-def job_cancel_locked(job: Any, *, expected_version: int | None, what: str) -> Any:
-    """Cancel a job whose row the caller locked: 409 when finished or `expected_version` is
-    stale. `what` names the job in the messages ("export", "import")."""
+def job_cancel_locked(
+    job: Any, *, expected_version: int | None, stale_message: str, finished_message: str
+) -> Any:
+    """Cancel a job whose row the caller locked: 409 when `expected_version` is stale
+    (`stale_message`) or the job is finished (`finished_message`)."""
     if expected_version is not None and expected_version != job.version:
-        raise StaleVersionError(
-            _("The %(what)s changed since you loaded it.") % {"what": what},
-            current={"state": job.state, "version": job.version},
-        )
+        raise StaleVersionError(stale_message, current={"state": job.state, "version": job.version})
     if job.state not in (QUEUED, RUNNING):
-        raise InvalidTransitionError(
-            _("Only a queued or running %(what)s can be cancelled.") % {"what": what},
-            state=job.state,
-        )
+        raise InvalidTransitionError(finished_message, state=job.state)
     job.state = CANCELLED
     job.finished_at = timezone.now()
     job.version += 1
@@ -93,7 +88,7 @@ def job_enqueue(task: Any, model: Any, job_id: int) -> bool:
     except Exception as exc:
         logger.warning(
             "%s %s: broker unavailable (%s: %s), left queued for re-enqueue",
-            model._meta.model_name,
+            _label(model),
             job_id,
             type(exc).__name__,
             exc,
@@ -111,3 +106,8 @@ def job_release(model: Any, job_id: int, transient: tuple[type[BaseException], .
         logger.warning(
             "%s %s: could not release the job before retrying", model._meta.model_name, job_id
         )
+
+
+def _label(model: Any) -> str:
+    """ "export" for ExportJob, "import" for ImportJob: the word the logs have always used."""
+    return str(model._meta.model_name).removesuffix("job")

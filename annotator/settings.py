@@ -380,6 +380,9 @@ IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 2048)
 IMPORT_SOFT_TIME_LIMIT = env_int("IMPORT_SOFT_TIME_LIMIT", 3600)
 IMPORT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 3700)
 IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 300)
+IMPORT_REQUEUE_AFTER = env_int("IMPORT_REQUEUE_AFTER", 120)
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3)
+CELERY_BEAT_SCHEDULE["imports-requeue-lost"] = {"task": "imports.requeue_lost", "schedule": 60.0}
 IMPORT_TEST_DELAY = float(os.environ.get("IMPORT_TEST_DELAY", "0") or 0)  # tests only
 
 # Error reporting: Sentry only when SENTRY_DSN is set (no personal data sent).

@@ -19,7 +19,6 @@ from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -256,31 +255,17 @@ def export_release(*, job_id: int) -> None:
 def export_requeue_lost(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Beat task body: re-enqueue jobs still `queued` some time after their request (broker down,
     message lost) and `running` jobs whose heartbeat stopped; fail those interrupted too often."""
-    now = now or timezone.now()
-    waited = now - dt.timedelta(seconds=settings.EXPORT_REQUEUE_AFTER)
-    stale = now - dt.timedelta(seconds=settings.EXPORT_HEARTBEAT_TIMEOUT)
-    queued = list(
-        ExportJob.objects.filter(state=State.QUEUED, created__lte=waited)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=waited))
-        .values_list("pk", flat=True)
+    return jobs.job_requeue_lost(
+        ExportJob,
+        enqueue=lambda pk: export_enqueue(job_id=pk),
+        requeue_after=settings.EXPORT_REQUEUE_AFTER,
+        heartbeat_timeout=settings.EXPORT_HEARTBEAT_TIMEOUT,
+        max_attempts=settings.EXPORT_MAX_ATTEMPTS,
+        give_up=lambda attempts: (
+            _("The export was interrupted %(count)s times; giving up.") % {"count": attempts}
+        ),
+        now=now,
     )
-    lost = ExportJob.objects.filter(state=State.RUNNING).filter(
-        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lte=stale)
-    )
-    failed = 0
-    for job in lost.filter(attempts__gte=settings.EXPORT_MAX_ATTEMPTS):
-        export_fail(
-            job_id=job.pk,
-            attempt=job.attempts,
-            message=_("The export was interrupted %(count)s times; giving up.")
-            % {"count": job.attempts},
-        )
-        failed += 1
-    running = list(
-        lost.filter(attempts__lt=settings.EXPORT_MAX_ATTEMPTS).values_list("pk", flat=True)
-    )
-    enqueued = sum(export_enqueue(job_id=pk) for pk in queued + running)
-    return {"queued": len(queued), "running": len(running), "enqueued": enqueued, "failed": failed}
 
 
 def export_delete_expired_files(*, now: dt.datetime | None = None) -> int:

@@ -502,6 +502,22 @@ def _run(job: ImportJob, attempt: int) -> ImportJob:
     return current
 
 
+def import_requeue_lost(*, now: Any = None) -> dict[str, int]:
+    """Beat task body: re-enqueue imports left queued (broker down, message lost) or whose run
+    stopped beating (worker killed); fail those interrupted IMPORT_MAX_ATTEMPTS times."""
+    return jobs.job_requeue_lost(
+        ImportJob,
+        enqueue=lambda pk: import_enqueue(job_id=pk),
+        requeue_after=settings.IMPORT_REQUEUE_AFTER,
+        heartbeat_timeout=settings.IMPORT_HEARTBEAT_TIMEOUT,
+        max_attempts=settings.IMPORT_MAX_ATTEMPTS,
+        give_up=lambda attempts: (
+            _("The import was interrupted %(count)s times; giving up.") % {"count": attempts}
+        ),
+        now=now,
+    )
+
+
 def import_fail(*, job_id: int, message: str) -> None:
     jobs.job_fail(ImportJob, job_id, message=message)
 

@@ -37,3 +37,8 @@ def import_run_task(self: Any, job_id: int) -> str:
         services.import_release(job_id=job_id)
         raise self.retry(exc=exc, countdown=min(300, 2 ** (self.request.retries + 1))) from exc
     return job.state if job else "skipped"
+
+
+@shared_task(name="imports.requeue_lost", acks_late=True, soft_time_limit=60, time_limit=90)
+def import_requeue_lost_task() -> dict[str, int]:
+    return services.import_requeue_lost()

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from annotator.lib.errors import InvalidTransitionError, StaleVersionError
@@ -106,6 +108,39 @@ def job_release(model: Any, job_id: int, transient: tuple[type[BaseException], .
         logger.warning(
             "%s %s: could not release the job before retrying", model._meta.model_name, job_id
         )
+
+
+def job_requeue_lost(
+    model: Any,
+    *,
+    enqueue: Callable[[int], bool],
+    requeue_after: int,
+    heartbeat_timeout: int,
+    max_attempts: int,
+    give_up: Callable[[int], str],
+    now: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Beat task body: re-enqueue jobs still `queued` `requeue_after` seconds after their request
+    (broker down, message lost) and `running` jobs whose heartbeat stopped; fail those
+    interrupted `max_attempts` times with `give_up(attempts)`."""
+    now = now or timezone.now()
+    waited = now - dt.timedelta(seconds=requeue_after)
+    stale = now - dt.timedelta(seconds=heartbeat_timeout)
+    queued = list(
+        model.objects.filter(state=QUEUED, created__lte=waited)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=waited))
+        .values_list("pk", flat=True)
+    )
+    lost = model.objects.filter(state=RUNNING).filter(
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lte=stale)
+    )
+    failed = 0
+    for job in lost.filter(attempts__gte=max_attempts):
+        job_fail(model, job.pk, attempt=job.attempts, message=give_up(job.attempts))
+        failed += 1
+    running = list(lost.filter(attempts__lt=max_attempts).values_list("pk", flat=True))
+    enqueued = sum(enqueue(pk) for pk in queued + running)
+    return {"queued": len(queued), "running": len(running), "enqueued": enqueued, "failed": failed}
 
 
 def _label(model: Any) -> str:

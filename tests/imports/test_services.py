@@ -117,3 +117,29 @@ def test_the_command_runs_the_same_service_without_a_worker(fact_checker, articl
         2,
     )
     assert Annotation.objects.filter(author=fact_checker).count() == 3
+
+
+def test_the_beat_task_requeues_lost_imports_and_gives_up_after_too_many_attempts(
+    fact_checker, article_a, monkeypatch, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    waiting = services.import_request(
+        actor=fact_checker, upload=upload("w3c.jsonld"), format="w3c", enqueue=False
+    )
+    lost = services.import_request(
+        actor=fact_checker, upload=upload("w3c.jsonld"), format="w3c", enqueue=False
+    )
+    old = timezone.now() - dt.timedelta(hours=1)
+    ImportJob.objects.filter(pk=waiting.pk).update(created=old)
+    ImportJob.objects.filter(pk=lost.pk).update(
+        created=old, state="running", heartbeat_at=old, attempts=settings.IMPORT_MAX_ATTEMPTS
+    )
+    sent: list[int] = []
+    monkeypatch.setattr(services, "import_enqueue", lambda *, job_id: sent.append(job_id) or True)
+    result = services.import_requeue_lost()
+    assert result == {"queued": 1, "running": 0, "enqueued": 1, "failed": 1}
+    assert sent == [waiting.pk]
+    assert ImportJob.objects.get(pk=lost.pk).state == "failed"

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,7 @@ from annotator.imports.rows import (
 from annotator.imports.sandbox import ParseRefused, parse_in_sandbox
 from annotator.imports.selectors import import_get_for
 from annotator.lib import jobs, policy
-from annotator.lib.errors import InvalidInputError, PermissionDeniedError
+from annotator.lib.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from annotator.lib.roles import is_fact_checker, is_moderator
 
 logger = logging.getLogger(__name__)
@@ -169,12 +169,19 @@ def broker_down_notice(job: ImportJob) -> str:
 
 
 def import_cancel(*, actor: Any, job_id: Any, expected_version: int | None = None) -> ImportJob:
-    """Cancel a queued or running job (requester or moderator; 404 for others). Row lock taken:
-    a run in its final transaction finishes first (then the job is done: 409); a run still
-    staging notices at its next batch and writes nothing."""
+    """Cancel a queued or running job (requester or moderator; 404 for others). Row lock taken
+    without waiting: a run in its final transaction holds it, so the answer is 409 at once; a
+    run still staging notices at its next batch and writes nothing."""
     import_get_for(actor=actor, job_id=job_id)
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=int(job_id))
+        try:
+            job = ImportJob.objects.select_for_update(nowait=True).get(pk=int(job_id))
+        except OperationalError as exc:
+            # The run holds the row in its final transaction: answer now rather than wait.
+            raise ConflictError(
+                _("The import is writing its rows: it can no longer be cancelled."),
+                state=State.RUNNING,
+            ) from exc
         return jobs.job_cancel_locked(
             job,
             expected_version=expected_version,

@@ -143,3 +143,25 @@ def test_the_beat_task_requeues_lost_imports_and_gives_up_after_too_many_attempt
     assert result == {"queued": 1, "running": 0, "enqueued": 1, "failed": 1}
     assert sent == [waiting.pk]
     assert ImportJob.objects.get(pk=lost.pk).state == "failed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_while_the_run_writes_its_rows_is_refused_at_once(fact_checker):
+    import time
+
+    import psycopg
+
+    from annotator.lib.errors import ConflictError
+    from tests.exports.worker import test_database_url
+
+    job = services.import_request(
+        actor=fact_checker, upload=upload("w3c.jsonld"), format="w3c", enqueue=False
+    )
+    ImportJob.objects.filter(pk=job.pk).update(state="running")
+    with psycopg.connect(test_database_url()) as run:  # the run's final transaction
+        run.execute("SELECT 1 FROM imports_importjob WHERE id = %s FOR UPDATE", [job.pk])
+        started = time.monotonic()
+        with pytest.raises(ConflictError):
+            services.import_cancel(actor=fact_checker, job_id=job.pk)
+        assert time.monotonic() - started < 2
+    assert ImportJob.objects.get(pk=job.pk).state == "running"

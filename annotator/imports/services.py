@@ -303,8 +303,6 @@ class _Run:
         if target.status != Article.Status.PUBLISHED:
             raise RowRefusedError(_("This source is not published yet: it cannot be annotated."))
         passage = check_passage(target, record["quote"], record["position"])
-        if passage.note:
-            self.report.add(record["n"], "converted", record["line"], record["index"], passage.note)
         comment = clean_comment(record["comment"])
         tags = self.tags(record["tags"])
         links = record["proposals"]
@@ -337,6 +335,8 @@ class _Run:
         if record.get("origin"):
             source["origin"] = record["origin"]
         fields = passage.fields
+        if passage.note:  # only for rows that passed every check
+            self.report.add(record["n"], "converted", record["line"], record["index"], passage.note)
         return (
             record["n"],
             record["line"],

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "annotator.review",
     "annotator.exports",
     "annotator.live",
+    "annotator.imports",
     "proposals",
 ]
 
@@ -276,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "AnnotationStatusEnum": "annotator.annotations.models.Annotation.Status",
         "FeasibilityEnum": "proposals.models.Feasibility",
         "LevelEnum": "proposals.models.Level",
+        "ExportFormatEnum": "annotator.exports.models.ExportJob.Format",
+        "ImportFormatEnum": "annotator.imports.models.ImportJob.Format",
     },
 }
 
@@ -392,6 +395,20 @@ CELERY_BEAT_SCHEDULE["exports-delete-expired-files"] = {
     "task": "exports.delete_expired_files",
     "schedule": 3600.0,
 }
+
+# Imports (annotator/imports): where uploads are kept, their size limit, the parsing child's
+# limits (wall seconds, address space), Celery time limits and the heartbeat a run must keep.
+IMPORT_ROOT = Path(env_str("IMPORT_ROOT", str(BASE_DIR / ".local" / "imports")))
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+IMPORT_PARSE_TIMEOUT = env_int("IMPORT_PARSE_TIMEOUT", 900)
+IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 2048)
+IMPORT_SOFT_TIME_LIMIT = env_int("IMPORT_SOFT_TIME_LIMIT", 3600)
+IMPORT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 3700)
+IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 300)
+IMPORT_REQUEUE_AFTER = env_int("IMPORT_REQUEUE_AFTER", 120)
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3)
+CELERY_BEAT_SCHEDULE["imports-requeue-lost"] = {"task": "imports.requeue_lost", "schedule": 60.0}
+IMPORT_TEST_DELAY = float(os.environ.get("IMPORT_TEST_DELAY", "0") or 0)  # tests only
 
 # Error reporting: Sentry only when SENTRY_DSN is set (no personal data sent).
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")

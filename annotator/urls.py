@@ -20,6 +20,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("annotator.annotations.api.urls")),
     path("", include("annotator.review.api.urls")),
     path("", include("annotator.exports.api.urls")),
+    path("", include("annotator.imports.api.urls")),
     path("", include("proposals.api.urls")),
 ]
 
@@ -46,6 +47,7 @@ urlpatterns = [
     path("", include("annotator.annotations.urls")),
     path("", include("annotator.review.urls")),
     path("", include("annotator.exports.urls")),
+    path("", include("annotator.imports.urls")),
     path("", include("proposals.urls")),
     path("", include("annotator.team.urls")),
     path("", include("annotator.live.urls")),

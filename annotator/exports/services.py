@@ -19,7 +19,6 @@ from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,12 +26,8 @@ from annotator.exports.filters import clean_filters, clean_options
 from annotator.exports.formats import FORMATTERS, ExportContext, HashingWriter
 from annotator.exports.models import SCHEMA_VERSION, ExportJob
 from annotator.exports.selectors import export_get_for
-from annotator.lib.errors import (
-    InvalidInputError,
-    InvalidTransitionError,
-    PermissionDeniedError,
-    StaleVersionError,
-)
+from annotator.lib import jobs
+from annotator.lib.errors import InvalidInputError, PermissionDeniedError
 from annotator.lib.roles import is_fact_checker, is_reviewer
 from annotator.live import events as live
 
@@ -74,8 +69,8 @@ def _announce_id(job_id: int) -> None:
         _announce(job)
 
 
-class ExportInterruptedError(Exception):
-    """This run no longer owns the job (cancelled, or claimed again by another run)."""
+# This run no longer owns the job (cancelled, or claimed again by another run).
+ExportInterruptedError = jobs.JobInterruptedError
 
 
 def export_root() -> Path:
@@ -113,18 +108,7 @@ def export_enqueue(*, job_id: int) -> bool:
     """Send the run task to the broker; False (job left queued for the beat task) if it is down."""
     from annotator.exports.tasks import export_run_task
 
-    try:
-        export_run_task.apply_async(args=[job_id], retry=False)
-    except Exception as exc:
-        logger.warning(
-            "export %s: broker unavailable (%s: %s), left queued for re-enqueue",
-            job_id,
-            type(exc).__name__,
-            exc,
-        )
-        return False
-    ExportJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
-    return True
+    return jobs.job_enqueue(export_run_task, ExportJob, job_id)
 
 
 def export_waits_for_broker(job: ExportJob) -> bool:
@@ -146,52 +130,31 @@ def export_cancel(*, actor: Any, job_id: Any, expected_version: int | None = Non
     export_get_for(actor=actor, job_id=job_id)
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().get(pk=int(job_id))
-        if expected_version is not None and expected_version != job.version:
-            raise StaleVersionError(
-                _("The export changed since you loaded it."),
-                current={"state": job.state, "version": job.version},
-            )
-        if not job.is_active:
-            raise InvalidTransitionError(
-                _("Only a queued or running export can be cancelled."), state=job.state
-            )
-        job.state = State.CANCELLED
-        job.finished_at = timezone.now()
-        job.version += 1
-        job.save(update_fields=["state", "finished_at", "version"])
+        jobs.job_cancel_locked(
+            job,
+            expected_version=expected_version,
+            stale_message=_("The export changed since you loaded it."),
+            finished_message=_("Only a queued or running export can be cancelled."),
+        )
         _announce(job)
     return job
 
 
 def _claim(job_id: int) -> ExportJob | None:
     """Take the job for this run: queued, or running with a lost heartbeat. None otherwise."""
-    now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.EXPORT_HEARTBEAT_TIMEOUT)
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None:
-            return None
-        if job.state == State.RUNNING and job.heartbeat_at and job.heartbeat_at > stale:
-            return None  # a live run owns it: this delivery is a duplicate
-        if job.state not in (State.QUEUED, State.RUNNING):
-            return None
-        job.attempts += 1
-        job.state = State.RUNNING
-        job.started_at = job.heartbeat_at = now
-        job.rows_done = 0
-        job.error = ""
-        job.version += 1
-        job.save()
+    job: ExportJob | None = jobs.job_claim(
+        ExportJob,
+        job_id,
+        heartbeat_timeout=settings.EXPORT_HEARTBEAT_TIMEOUT,
+        reset={"rows_done": 0},
+    )
+    if job is not None:
         _announce(job)
     return job
 
 
 def _progress(job_id: int, attempt: int, rows_done: int) -> None:
-    updated = ExportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
-        rows_done=rows_done, heartbeat_at=timezone.now()
-    )
-    if not updated:
-        raise ExportInterruptedError
+    jobs.job_heartbeat(ExportJob, job_id, attempt, rows_done=rows_done)
     if settings.EXPORT_TEST_DELAY:
         time.sleep(settings.EXPORT_TEST_DELAY)
 
@@ -330,50 +293,30 @@ def _describe(exc: BaseException) -> str:
 
 def export_fail(*, job_id: int, attempt: int | None = None, message: str) -> None:
     """Mark the job failed with a readable message (only the current attempt, if given)."""
-    jobs = ExportJob.objects.filter(pk=job_id, state__in=[State.QUEUED, State.RUNNING])
-    if attempt is not None:
-        jobs = jobs.filter(attempts=attempt)
-    if jobs.update(state=State.FAILED, error=message, finished_at=timezone.now()):
+    if jobs.job_fail(ExportJob, job_id, attempt=attempt, message=message):
         _announce_id(job_id)
 
 
 def export_release(*, job_id: int) -> None:
     """Put a running job back to `queued` before a retry (best effort: the database may be the
     thing that is down, in which case the stale heartbeat will bring it back)."""
-    try:
-        ExportJob.objects.filter(pk=job_id, state=State.RUNNING).update(state=State.QUEUED)
-    except TRANSIENT_ERRORS:
-        logger.warning("export %s: could not release the job before retrying", job_id)
+    jobs.job_release(ExportJob, job_id, TRANSIENT_ERRORS)
 
 
 def export_requeue_lost(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Beat task body: re-enqueue jobs still `queued` some time after their request (broker down,
     message lost) and `running` jobs whose heartbeat stopped; fail those interrupted too often."""
-    now = now or timezone.now()
-    waited = now - dt.timedelta(seconds=settings.EXPORT_REQUEUE_AFTER)
-    stale = now - dt.timedelta(seconds=settings.EXPORT_HEARTBEAT_TIMEOUT)
-    queued = list(
-        ExportJob.objects.filter(state=State.QUEUED, created__lte=waited)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=waited))
-        .values_list("pk", flat=True)
+    return jobs.job_requeue_lost(
+        ExportJob,
+        enqueue=lambda pk: export_enqueue(job_id=pk),
+        requeue_after=settings.EXPORT_REQUEUE_AFTER,
+        heartbeat_timeout=settings.EXPORT_HEARTBEAT_TIMEOUT,
+        max_attempts=settings.EXPORT_MAX_ATTEMPTS,
+        give_up=lambda attempts: (
+            _("The export was interrupted %(count)s times; giving up.") % {"count": attempts}
+        ),
+        now=now,
     )
-    lost = ExportJob.objects.filter(state=State.RUNNING).filter(
-        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lte=stale)
-    )
-    failed = 0
-    for job in lost.filter(attempts__gte=settings.EXPORT_MAX_ATTEMPTS):
-        export_fail(
-            job_id=job.pk,
-            attempt=job.attempts,
-            message=_("The export was interrupted %(count)s times; giving up.")
-            % {"count": job.attempts},
-        )
-        failed += 1
-    running = list(
-        lost.filter(attempts__lt=settings.EXPORT_MAX_ATTEMPTS).values_list("pk", flat=True)
-    )
-    enqueued = sum(export_enqueue(job_id=pk) for pk in queued + running)
-    return {"queued": len(queued), "running": len(running), "enqueued": enqueued, "failed": failed}
 
 
 def export_delete_expired_files(*, now: dt.datetime | None = None) -> int:

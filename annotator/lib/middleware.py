@@ -56,9 +56,9 @@ def request_limits_response(request: HttpRequest) -> HttpResponse | None:
 class BodySizeLimitMiddleware:
     """Request limits, checked before sessions, authentication or parsing touch the request:
 
-    - an API request whose declared body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE gets a JSON 413 (a
-      body without Content-Length is still bounded by Django when it is read, and mapped to the
-      same 413 by the API exception handler);
+    - an API request whose declared body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE (IMPORT_MAX_BYTES for
+      an import's upload) gets a JSON 413 (a body without Content-Length is still bounded by
+      Django when it is read, and mapped to the same 413 by the API exception handler);
     - an over-long request line (414) or over-large headers (431), see request_limits_response.
     """
 
@@ -70,6 +70,9 @@ class BodySizeLimitMiddleware:
         if refused is not None:
             return refused
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path.startswith("/api/imports/"):
+            # An import's file is streamed to disk by the upload handlers, not held in memory.
+            limit = settings.IMPORT_MAX_BYTES + 1024 * 1024
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

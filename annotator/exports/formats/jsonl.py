@@ -50,6 +50,7 @@ FROM {annotations}
 JOIN auth_user u ON u.id = a.author_id
 LEFT JOIN linked ON linked.annotation_id = a.id
 LEFT JOIN reviewed ON reviewed.annotation_id = a.id
+LEFT JOIN imports_importedannotation imported ON imported.annotation_id = a.id
 ORDER BY a.id
 """
 LINE = json_sql(
@@ -71,6 +72,8 @@ LINE = json_sql(
         "author": Text("u.username"),
         "reviewers": Json("COALESCE(reviewed.reviewers, '[]'::json)"),
         "approved_at": Text(iso_sql("reviewed.approved_at")),
+        # Where an imported annotation came from (annotator.imports): null for the others.
+        "provenance": Json("COALESCE(imported.source::json, 'null'::json)"),
     }
 )
 LINE_SQL = LINE_SQL.replace("{line}", LINE.replace("{", "{{").replace("}", "}}"))

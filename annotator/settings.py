@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "proposals.models.Level",
         "ExportFormatEnum": "annotator.exports.models.ExportJob.Format",
         "ImportFormatEnum": "annotator.imports.models.ImportJob.Format",
+        "ExportStateEnum": "annotator.exports.models.ExportJob.State",
+        "ImportStateEnum": "annotator.imports.models.ImportJob.State",
     },
 }
 

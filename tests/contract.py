@@ -54,6 +54,9 @@ SEMANTIC_400_FIELDS: dict[tuple[str, str], set[str]] = {
     # Merging needs another proposal; a verdict on a proposal "to discuss" needs a feasibility.
     ("POST", "/api/proposals/{id}/merge/"): {"into"},
     ("POST", "/api/proposals/{id}/verdict/"): {"feasibility"},
+    # An import names its article by id, judges its file by its content (empty, too large), and
+    # its options map source users to existing accounts (moderators only).
+    ("POST", "/api/imports/"): {"article", "file", "options", "user_map", "keep_approved"},
     # `for_article` names a source the user may read (another id is a 400, never a leak).
     ("GET", "/api/proposals/"): {"for_article"},
     # Candidacies and theme codes are reference data named by id and code.

@@ -159,14 +159,13 @@ def test_the_article_page_query_count_does_not_grow_with_annotations(
         [Annotation.proposals.through(annotation_id=a.pk, proposal_id=proposal.pk) for a in created]
     )
     client.force_login(fact_checker)
-    # user, roles, article, candidacies, annotations with their proposals (one query), the
-    # navigation's latest event and unread count, its counts (cached afterwards); the session
-    # comes from the cache
-    with django_assert_num_queries(7):
+    # session, user, roles, article, candidacies, annotations with their proposals (one query),
+    # the navigation's latest event and unread count, its counts (cached afterwards)
+    with django_assert_num_queries(8):
         response = client.get(f"/articles/{article.pk}/")
     assert len(annotations_in_page(response)) == count
     assert all(a["proposals"] == [proposal.pk] for a in annotations_in_page(response))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         again = client.get(f"/articles/{article.pk}/")
     assert annotations_in_page(again) == annotations_in_page(response)
 
@@ -191,7 +190,7 @@ def test_the_list_page_costs_a_fixed_number_of_queries_in_steady_state(
     for _ in range(3):
         ArticleFactory().candidacies.set([CandidacyFactory()])
     client.get("/articles/")  # the navigation counts are cached from now on
-    # user, roles, count, the page, its candidacies, its annotation counts, outlets, the
+    # session, user, roles, count, the page, its candidacies, its annotation counts, outlets, the
     # navigation's latest event and unread count, elections, candidates
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get("/articles/").status_code == 200

@@ -105,6 +105,12 @@ class ContractAutoSchema(AutoSchema):
             schema = parameter.get("schema", {}) if isinstance(parameter, dict) else {}
             if schema.get("format") == "date":
                 schema["pattern"] = DATE_PATTERN
+            elif (
+                parameter.get("in") == "query"
+                and schema.get("type") == "string"
+                and not {"enum", "pattern", "format"} & set(schema)
+            ):
+                schema["pattern"] = NO_NUL_PATTERN  # forms refuse NUL characters (400)
         return parameters
 
     #: Operations where failed logins are counted and answered 429 once the account is locked.

@@ -187,9 +187,16 @@ REVIEW_DECISION_RULE = [
 ]
 
 
+# A multipart part cannot be null (it is left out, or empty, which reads as none).
+NOT_NULL_IN_FORMS = {"ArticleCreateInputRequest": ("published_on",)}
+
+
 def postprocess_contract(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: the rules between fields above."""
     components = result.get("components", {}).get("schemas", {})
+    for name, fields in NOT_NULL_IN_FORMS.items():
+        for field in fields if name in components else ():
+            components[name]["properties"][field].pop("nullable", None)
     if "ReviewInputRequest" in components:
         components["ReviewInputRequest"]["oneOf"] = REVIEW_DECISION_RULE
     for name, fields in ONE_OF_REQUIRED.items():

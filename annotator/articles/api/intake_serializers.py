@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.articles.models import Article
-from annotator.lib.schema import DATE_PATTERN
 
 # The states a new article may start in (named in SPECTACULAR_SETTINGS ENUM_NAME_OVERRIDES).
 NEW_ARTICLE_STATUSES = [Article.Status.DRAFT.value, Article.Status.PUBLISHED.value]
@@ -48,16 +46,10 @@ class ArticleCreateJSONInputSerializer(SourceJSONInputSerializer):
     status = serializers.ChoiceField(choices=NEW_ARTICLE_STATUSES, default=Article.Status.DRAFT)
 
 
-@extend_schema_field({"type": "string", "format": "date", "pattern": DATE_PATTERN})
-class FormDateField(serializers.DateField):
-    """A form part has no null: the date, or the part left out (an empty part reads as none)."""
-
-
 class ArticleCreateInputSerializer(ArticleCreateJSONInputSerializer):
     """One of `text`, `file` or `source_url`, plus the article's metadata."""
 
     file = serializers.FileField(required=False, allow_empty_file=True)
-    published_on = FormDateField(required=False, allow_null=True)
 
 
 class SourcePreviewOutputSerializer(serializers.Serializer):

@@ -61,6 +61,10 @@ def validate_passage(text: str, quote: Mapping[str, Any], position: Mapping[str,
     )
 
 
+# Offsets are PostgreSQL integers (and no stored text is that long).
+MAX_OFFSET = 2**31 - 1
+
+
 def selector_shape(quote: Mapping[str, Any], position: Mapping[str, Any]) -> tuple[str, int, int]:
     """The selectors' own checks, before any text is read: types, order, length."""
     if not isinstance(quote, Mapping):
@@ -73,7 +77,8 @@ def selector_shape(quote: Mapping[str, Any], position: Mapping[str, Any]) -> tup
     start, end = position.get("start"), position.get("end")
     if type(start) is not int or type(end) is not int:
         raise _invalid("position", _("position.start and position.end must be integers."))
-    if start < 0:
+    if start < 0 or end > MAX_OFFSET:
+        # Past MAX_OFFSET no text reaches; PostgreSQL would not even take it as an integer.
         raise _out_of_range(start, end, None)
     if end < start:
         raise _invalid(

@@ -51,7 +51,8 @@ def clean_filters(raw: Any, *, actor: Any) -> dict[str, Any]:
         value = raw.get(key)
         if value in (None, ""):
             return None
-        if not isinstance(value, str | int):
+        if not isinstance(value, str | int) or "\x00" in str(value):
+            # NUL never names anything, and PostgreSQL refuses it in a query (was a 500).
             errors[key] = [_("Expected a string.")]
             return None
         return str(value).strip() or None

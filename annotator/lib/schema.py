@@ -105,6 +105,12 @@ class ContractAutoSchema(AutoSchema):
             schema = parameter.get("schema", {}) if isinstance(parameter, dict) else {}
             if schema.get("format") == "date":
                 schema["pattern"] = DATE_PATTERN
+            elif (
+                parameter.get("in") == "query"
+                and schema.get("type") == "string"
+                and not {"enum", "pattern", "format"} & set(schema)
+            ):
+                schema["pattern"] = NO_NUL_PATTERN  # forms refuse NUL characters (400)
         return parameters
 
     #: Operations where failed logins are counted and answered 429 once the account is locked.
@@ -181,9 +187,16 @@ REVIEW_DECISION_RULE = [
 ]
 
 
+# A multipart part cannot be null (it is left out, or empty, which reads as none).
+NOT_NULL_IN_FORMS = {"ArticleCreateInputRequest": ("published_on",)}
+
+
 def postprocess_contract(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: the rules between fields above."""
     components = result.get("components", {}).get("schemas", {})
+    for name, fields in NOT_NULL_IN_FORMS.items():
+        for field in fields if name in components else ():
+            components[name]["properties"][field].pop("nullable", None)
     if "ReviewInputRequest" in components:
         components["ReviewInputRequest"]["oneOf"] = REVIEW_DECISION_RULE
     for name, fields in ONE_OF_REQUIRED.items():

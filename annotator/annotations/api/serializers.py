@@ -11,6 +11,7 @@ from annotator.annotations.read_model import (
     annotation_data,
     annotation_list_data,
 )
+from annotator.annotations.services import MAX_OFFSET
 from annotator.lib.schema import NO_NUL_PATTERN
 
 __all__ = [
@@ -36,8 +37,10 @@ class QuoteSerializer(serializers.Serializer):
 
 
 class PositionSerializer(serializers.Serializer):
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
+    """Code-point offsets; a negative or reversed pair is refused by the service (its messages)."""
+
+    start = serializers.IntegerField(max_value=MAX_OFFSET)
+    end = serializers.IntegerField(max_value=MAX_OFFSET)
 
 
 class AnnotationCreateInputSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.exports.models import ExportJob
+from annotator.lib.schema import NO_NUL_PATTERN
 
 
 @extend_schema_field(
@@ -12,9 +13,21 @@ from annotator.exports.models import ExportJob
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "election": {"type": "string", "description": "An election's key."},
-            "candidate": {"type": "string", "description": "A candidate's key."},
-            "theme": {"type": "string", "description": "A theme's code."},
+            "election": {
+                "type": "string",
+                "pattern": NO_NUL_PATTERN,
+                "description": "An election's key.",
+            },
+            "candidate": {
+                "type": "string",
+                "pattern": NO_NUL_PATTERN,
+                "description": "A candidate's key.",
+            },
+            "theme": {
+                "type": "string",
+                "pattern": NO_NUL_PATTERN,
+                "description": "A theme's code.",
+            },
             "article": {"type": "integer", "description": "An article you can see."},
             "date_from": {"type": "string", "format": "date"},
             "date_to": {"type": "string", "format": "date"},

@@ -30,6 +30,16 @@ class AnnotationStateSerializer(serializers.ModelSerializer):
         return annotation.hidden_at is not None
 
 
+class ReviewStateSerializer(AnnotationStateSerializer):
+    """A review's answer: the new state, and the approvals of the round while it is open."""
+
+    approvals = serializers.IntegerField(allow_null=True, required=False)
+    approvals_required = serializers.IntegerField(required=False)
+
+    class Meta(AnnotationStateSerializer.Meta):
+        fields = [*AnnotationStateSerializer.Meta.fields, "approvals", "approvals_required"]
+
+
 class SubmitInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True)
 

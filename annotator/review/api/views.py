@@ -33,7 +33,7 @@ class AnnotationSubmitView(APIView):
 
 
 class AnnotationReviewView(APIView):
-    @extend_schema(request=s.ReviewInputSerializer, responses=s.AnnotationStateSerializer)
+    @extend_schema(request=s.ReviewInputSerializer, responses={201: s.ReviewStateSerializer})
     def post(self, request: Request, pk: int) -> Response:
         data = s.ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -90,7 +90,7 @@ def annotation_rows(queryset: QuerySet[Annotation]) -> QuerySet[Annotation]:
     )
 
 
-def annotation_records(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def annotation_records(rows: Iterable[Any]) -> list[dict[str, Any]]:
     """The read model's records of `annotation_rows`."""
     rows = list(rows)
     links = [

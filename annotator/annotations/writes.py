@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 
@@ -99,10 +100,12 @@ def update_with_audit(
     now = timezone.now()
     annotation.modified = now
     meta = Annotation._meta
-    changed = [meta.get_field(name) for name in dict.fromkeys([*fields, "version", "modified"])]
+    changed: list[Any] = [
+        meta.get_field(name) for name in dict.fromkeys([*fields, "version", "modified"])
+    ]
     query = UpdateQuery(Annotation)
     query.add_update_fields([(f, None, getattr(annotation, f.attname)) for f in changed])
-    query.add_filter("pk", annotation.pk)
+    query.add_q(Q(pk=annotation.pk))
     update_sql, update_params = query.get_compiler(connection=connection).as_sql()
 
     history, history_links = _history_models()

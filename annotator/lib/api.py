@@ -82,7 +82,7 @@ class ShortFirstPagePaginator(Paginator):
             if len(rows) < self.per_page:
                 self.__dict__["count"] = len(rows)  # fills the cached_property
             # A full first page: its rows are kept, the count is queried when asked for.
-            return self._get_page(rows, 1, self)
+            return self._get_page(rows, 1, self)  # type: ignore[attr-defined]
         return super().page(number)
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -103,12 +103,10 @@ def is_token_api_request(request: HttpRequest) -> bool:
 class _SkippedForTokenApi:
     """Mixin for a MiddlewareMixin subclass: a token API request goes straight through."""
 
-    get_response: Callable[[HttpRequest], HttpResponse]
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if is_token_api_request(request):
-            return self.get_response(request)
-        return super().__call__(request)  # type: ignore[misc]
+            return self.get_response(request)  # type: ignore[attr-defined,no-any-return]
+        return super().__call__(request)  # type: ignore[misc,no-any-return]
 
 
 class AuthenticationMiddleware(_SkippedForTokenApi, auth.AuthenticationMiddleware):
@@ -124,7 +122,9 @@ class CSPMiddleware(csp.CSPMiddleware):
     override (`@csp_update` and friends) and a request that used no nonce get the same header,
     so it is not rebuilt (and deep-copied) twice per response."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         overridden = any(
             getattr(response, name, None) is not None
             for name in (

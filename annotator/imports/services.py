@@ -42,6 +42,7 @@ from annotator.imports.selectors import import_get_for
 from annotator.lib import jobs, policy
 from annotator.lib.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from annotator.lib.roles import is_fact_checker, is_moderator
+from annotator.live import events as live
 
 logger = logging.getLogger(__name__)
 State = ImportJob.State
@@ -168,6 +169,34 @@ def broker_down_notice(job: ImportJob) -> str:
     ) % {"id": job.pk}
 
 
+def import_progress_fields(job: ImportJob) -> dict[str, Any]:
+    """What an import's page shows of its progress (the same fields as its API resource)."""
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "progress": job.progress,
+        "rows_seen": job.rows_seen,
+        "counts": {
+            "created": job.created_count,
+            "skipped": job.skipped_count,
+            "failed": job.failed_count,
+            "articles_created": job.articles_created,
+        },
+        "error": job.error,
+        "version": job.version,
+    }
+
+
+def _announce(job_id: int) -> None:
+    """Tell the requester's open pages (and moderators': policy.job_visible) where the job
+    stands, through the live stream."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        live.job_progress(
+            job_kind="import", owner_id=job.requested_by_id, job=import_progress_fields(job)
+        )
+
+
 def import_cancel(*, actor: Any, job_id: Any, expected_version: int | None = None) -> ImportJob:
     """Cancel a queued or running job (requester or moderator; 404 for others). Row lock taken
     without waiting: a run in its final transaction holds it, so the answer is 409 at once; a
@@ -182,12 +211,14 @@ def import_cancel(*, actor: Any, job_id: Any, expected_version: int | None = Non
                 _("The import is writing its rows: it can no longer be cancelled."),
                 state=State.RUNNING,
             ) from exc
-        return jobs.job_cancel_locked(
+        jobs.job_cancel_locked(
             job,
             expected_version=expected_version,
             stale_message=_("The import changed since you loaded it."),
             finished_message=_("Only a queued or running import can be cancelled."),
         )
+        _announce(job.pk)
+    return job
 
 
 class _Report:
@@ -369,6 +400,7 @@ def _records(run: _Run, path: Path, attempt: int) -> Iterator[list[dict[str, Any
     job = run.job
     batch: list[dict[str, Any]] = []
     seen = 0
+    announced = 0
     for order, record in enumerate(parse_in_sandbox(path, source_format=job.format)):
         kind = record["t"]
         record["n"] = order
@@ -393,11 +425,15 @@ def _records(run: _Run, path: Path, attempt: int) -> Iterator[list[dict[str, Any
         elif kind == "progress":
             done = min(90, int(record["bytes"] * 90 / max(1, job.size)))
             jobs.job_heartbeat(ImportJob, job.pk, attempt, progress=done, rows_seen=seen)
+            if done != announced:  # each whole percent gained, not every record
+                announced = done
+                _announce(job.pk)
             if settings.IMPORT_TEST_DELAY:
                 time.sleep(settings.IMPORT_TEST_DELAY)
     if batch:
         yield batch
     jobs.job_heartbeat(ImportJob, job.pk, attempt, progress=90, rows_seen=seen)
+    _announce(job.pk)
 
 
 def import_run(*, job_id: int) -> ImportJob | None:
@@ -419,10 +455,13 @@ def import_run(*, job_id: int) -> ImportJob | None:
     )
     if job is None:
         return None
+    _announce(job.pk)
     attempt = job.attempts
     try:
         with translation.override(job.language):
-            return _run(job, attempt)
+            finished = _run(job, attempt)
+        _announce(job.pk)
+        return finished
     except jobs.JobInterruptedError:
         logger.info("import %s attempt %s: stopped (cancelled or taken over)", job.pk, attempt)
         return None
@@ -436,17 +475,20 @@ def import_run(*, job_id: int) -> ImportJob | None:
                 else _("The file cannot be read as %(format)s: %(reason)s")
                 % {"format": job.get_format_display(), "reason": exc.reason}
             )
-        jobs.job_fail(ImportJob, job.pk, attempt=attempt, message=message)
+        if jobs.job_fail(ImportJob, job.pk, attempt=attempt, message=message):
+            _announce(job.pk)
         return None
     except Exception as exc:
         logger.exception("import %s failed", job.pk)
-        jobs.job_fail(
+        failed = jobs.job_fail(
             ImportJob,
             job.pk,
             attempt=attempt,
             message=_("The import failed: %(error)s")
             % {"error": f"{type(exc).__name__}: {exc}"[:500]},
         )
+        if failed:
+            _announce(job.pk)
         return None
     finally:
         loading.staging_drop()
@@ -526,7 +568,8 @@ def import_requeue_lost(*, now: Any = None) -> dict[str, int]:
 
 
 def import_fail(*, job_id: int, message: str) -> None:
-    jobs.job_fail(ImportJob, job_id, message=message)
+    if jobs.job_fail(ImportJob, job_id, message=message):
+        _announce(job_id)
 
 
 def import_release(*, job_id: int) -> None:

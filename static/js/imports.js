@@ -1,5 +1,6 @@
 // /imports/: a drop zone that fills the file input; /imports/<id>/: the job's live progress,
-// polled from its API resource, then the page reloads to show the report. No framework.
+// followed on the live stream (polled from its API resource while the stream is not open), then
+// the page reloads to show the report. No framework.
 const ACTIVE = new Set(["queued", "running"]);
 const POLL_MS = 700;
 
@@ -28,11 +29,30 @@ if (zone) {
 }
 
 const job = document.querySelector('[data-testid="import-job"]');
-if (job && ACTIVE.has(job.dataset.state)) {
+const streamOpen = () => document.documentElement.dataset.live === "open";
+
+function show(data) {
   const bar = job.querySelector('[data-role="progressbar"]');
+  bar.setAttribute("aria-valuenow", String(data.progress));
+  bar.querySelector("span").style.width = `${data.progress}%`;
+  job.querySelector('[data-role="percent"]').textContent = `${data.progress} %`;
+  job.querySelector('[data-role="created"]').textContent = String(data.counts.created);
+  if (!ACTIVE.has(data.state)) {
+    job.dataset.state = data.state;
+    window.location.reload(); // the finished page shows the report
+  }
+}
+
+if (job && ACTIVE.has(job.dataset.state)) {
+  // The live stream reports each step (live.js); the API is polled only while it is not open.
+  document.addEventListener("live:job", (event) => {
+    const { job_kind: kind, job: data } = event.detail;
+    if (kind === "import" && String(data.id) === job.dataset.id && ACTIVE.has(job.dataset.state)) show(data);
+  });
   (async () => {
-    for (;;) {
+    while (ACTIVE.has(job.dataset.state)) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (streamOpen()) continue;
       let data;
       try {
         const response = await fetch(job.dataset.api, { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -41,14 +61,7 @@ if (job && ACTIVE.has(job.dataset.state)) {
       } catch {
         continue;
       }
-      bar.setAttribute("aria-valuenow", String(data.progress));
-      bar.querySelector("span").style.width = `${data.progress}%`;
-      job.querySelector('[data-role="percent"]').textContent = `${data.progress} %`;
-      job.querySelector('[data-role="created"]').textContent = String(data.counts.created);
-      if (!ACTIVE.has(data.state)) {
-        window.location.reload();
-        return;
-      }
+      show(data);
     }
   })();
 }

@@ -17,7 +17,12 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from annotator.annotations.models import MAX_PASSAGE_LENGTH, Annotation, IdempotencyKey
+from annotator.annotations.models import (
+    CONTEXT_LENGTH,
+    MAX_PASSAGE_LENGTH,
+    Annotation,
+    IdempotencyKey,
+)
 from annotator.annotations.writes import insert_with_audit
 from annotator.articles.models import Article, ArticleRevision
 from annotator.articles.selectors import article_visible_q
@@ -37,7 +42,6 @@ from proposals.models import Proposal
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 64
 MAX_COMMENT_LENGTH = 20_000
-CONTEXT_LENGTH = 32
 # Changing any of these on an approved annotation sends it back to review.
 REVIEWED_FIELDS = ("exact", "start", "end", "comment", "proposals")
 
@@ -50,6 +54,12 @@ def validate_passage(text: str, quote: Mapping[str, Any], position: Mapping[str,
     """Check the selectors against `text`; return the model fields (exact, prefix, suffix, start,
     end). Raises InvalidInputError naming what is wrong. Offsets are code points."""
     exact, start, end = selector_shape(quote, position)
+    return passage_fields_in(text, exact, start, end)
+
+
+def passage_fields_in(text: str, exact: str, start: int, end: int) -> dict[str, Any]:
+    """The model fields of the passage `text[start:end]` quoted as `exact`, with its context;
+    InvalidInputError naming what is wrong (the API's and the imports' one check)."""
     return passage_fields(
         exact,
         start,

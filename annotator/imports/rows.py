@@ -1,6 +1,6 @@
 """Checking imported rows: the article each row names, and its selectors, comment, tags and
 links, with the API's own checks (`annotator.annotations.services`: `selector_shape`,
-`passage_fields`, the comment and tag cleaning), so an import accepts exactly what
+`passage_fields_in`, the comment and tag cleaning), so an import accepts exactly what
 `POST /api/annotations/` would.
 
 Guarantees: offsets are code points; a quote that does not match its offsets is tried as UTF-16
@@ -31,7 +31,7 @@ from annotator.annotations.anchoring import Selector, search_with_context
 from annotator.annotations.services import (
     _clean_comment,
     _clean_tags,
-    passage_fields,
+    passage_fields_in,
     selector_shape,
 )
 from annotator.articles.models import Article, ArticleRevision
@@ -40,7 +40,6 @@ from annotator.lib.errors import InvalidInputError
 from annotator.lib.markdown import render_markdown
 from proposals.models import Proposal
 
-CONTEXT_LENGTH = 32
 TEXT_CACHE_CHARS = 8_000_000  # about 16-32 MB of str: the bound of the worker's text cache
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # Comments that Markdown renders as one plain paragraph: no Markdown or HTML syntax, one line,
@@ -322,14 +321,14 @@ def check_passage(target: Target, quote: Any, position: Any) -> CheckedPassage:
         return _by_quote(text, quote, _("The file gives no position."))
     exact, start, end = selector_shape(quote or {}, position)
     try:
-        return CheckedPassage(_fields(text, exact, start, end))
+        return CheckedPassage(passage_fields_in(text, exact, start, end))
     except InvalidInputError as exc:
         first_error = exc
     if target.has_astral:
         converted = target.utf16_to_code_points(start), target.utf16_to_code_points(end)
         if None not in converted and converted != (start, end):
             try:
-                fields = _fields(text, exact, *converted)  # type: ignore[arg-type]
+                fields = passage_fields_in(text, exact, *converted)  # type: ignore[arg-type]
             except InvalidInputError:
                 pass
             else:
@@ -359,18 +358,6 @@ def check_passage(target: Target, quote: Any, position: Any) -> CheckedPassage:
     )
 
 
-def _fields(text: str, exact: str, start: int, end: int) -> dict[str, Any]:
-    return passage_fields(
-        exact,
-        start,
-        end,
-        length=len(text),
-        found=text[start:end],
-        prefix=text[max(0, start - CONTEXT_LENGTH) : start],
-        suffix=text[end : end + CONTEXT_LENGTH],
-    )
-
-
 def _by_quote(text: str, quote: dict[str, Any], why: str) -> CheckedPassage:
     exact = quote.get("exact")
     if not isinstance(exact, str) or not exact:
@@ -387,7 +374,7 @@ def _by_quote(text: str, quote: dict[str, Any], why: str) -> CheckedPassage:
             _("a quote found once in the text, with its prefix and suffix"),
         )
     return CheckedPassage(
-        _fields(text, exact, at, at + len(exact)),
+        passage_fields_in(text, exact, at, at + len(exact)),
         _("Placed by its quote and context at %(start)d-%(end)d.")
         % {"start": at, "end": at + len(exact)},
     )

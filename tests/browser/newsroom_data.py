@@ -94,6 +94,7 @@ def main_pages(data: dict[str, Any], role: str) -> list[str]:
         "/stats/",
         "/methodology/",
         "/exports/",
+        "/imports/",
         "/inbox/",
         f"/annotations/{data['annotation'].pk}/",
         "/no-such-page/",
@@ -109,7 +110,8 @@ def main_pages(data: dict[str, Any], role: str) -> list[str]:
 
 def navigation(role: str) -> list[str]:
     """Every navigation entry (href) a person of `role` must be able to reach."""
-    entries = ["/articles/", "/proposals/", "/compare/", "/exports/", "/stats/", "/inbox/"]
+    entries = ["/articles/", "/proposals/", "/compare/", "/exports/", "/imports/", "/stats/"]
+    entries.append("/inbox/")
     if role == "fact-checker":
         entries.append("/review/mine/")
     if role in ("reviewer", "moderator"):

@@ -20,6 +20,10 @@ keep its upstream keep-alive shorter than 20 s.
 
 import os
 
+# Each worker keeps a PostgreSQL connection pool (annotator/settings.py): read by the workers,
+# which load the app after this file has run in the master. DATABASE_POOL=0 turns it off.
+os.environ.setdefault("DATABASE_POOL", "1")
+
 limit_request_line = 0
 limit_request_field_size = 32768
 limit_request_fields = 200

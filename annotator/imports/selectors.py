@@ -8,17 +8,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from annotator.imports.models import ImportJob
+from annotator.lib import policy
 from annotator.lib.errors import NotFoundError
-from annotator.lib.roles import is_moderator
 
 
 def import_list_for(*, actor: Any) -> QuerySet[ImportJob]:
+    """The jobs the policy lets the actor follow (policy.job_visible_q, as for exports)."""
     jobs = ImportJob.objects.select_related("requested_by", "article")
-    if is_moderator(actor):
-        return jobs
-    if not getattr(actor, "is_authenticated", False):
-        return jobs.none()
-    return jobs.filter(requested_by=actor)
+    return jobs.filter(policy.job_visible_q(actor))
 
 
 def import_get_for(*, actor: Any, job_id: Any) -> ImportJob:

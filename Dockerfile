@@ -12,5 +12,7 @@ RUN python -m annotator.lib.compilemessages \
     python manage.py collectstatic --noinput \
  && mkdir -p /data/exports /data/media && chown -R annotator /data
 USER annotator
-EXPOSE 8000
-CMD ["gunicorn", "-c", "python:annotator.gunicorn_conf", "annotator.asgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+EXPOSE 8000 8001
+# Pages and API (WSGI). The live stream runs from the same image with the `live` command of
+# docker-compose.yml (ASGI, port 8001).
+CMD ["gunicorn", "-c", "python:annotator.gunicorn_conf", "annotator.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

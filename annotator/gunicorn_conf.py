@@ -1,9 +1,12 @@
 """gunicorn settings for every way the app is served: `make run` (devrun), the Dockerfile and
-docker-compose (`gunicorn -c python:annotator.gunicorn_conf annotator.asgi:application ...`).
+docker-compose (`gunicorn -c python:annotator.gunicorn_conf annotator.wsgi:application ...`).
 
-Workers are uvicorn's (ASGI), so the live event stream's open connections hold no thread; the
-pages and the API are Django's sync views, each request in its own thread. `GUNICORN_THREADS`
-only applies when a command line picks gunicorn's threaded worker (annotator.wsgi).
+Two servers share this file. The pages and the API run on gunicorn's threaded WSGI workers
+(`gthread`, the default here): Django's sync views in the workers' own long-lived threads, with
+their database connections, caches and compiled queries warm. The live event stream runs on a
+second server, `annotator.asgi:application` with `--worker-class uvicorn_worker.UvicornWorker`,
+where an open stream holds no thread; under ASGI every request of a sync view runs in a new
+thread, which made pages and API calls about twice as expensive (docs/benchmarks.md).
 
 Request limits: gunicorn answers its own limits with an HTML page, so they are set above the
 app's (API_MAX_REQUEST_LINE, API_MAX_HEADER_SIZE, API_MAX_HEADERS in settings), and the app
@@ -20,15 +23,11 @@ keep its upstream keep-alive shorter than 20 s.
 
 import os
 
-# Each worker keeps a PostgreSQL connection pool (annotator/settings.py): read by the workers,
-# which load the app after this file has run in the master. DATABASE_POOL=0 turns it off.
-os.environ.setdefault("DATABASE_POOL", "1")
-
 limit_request_line = 0
 limit_request_field_size = 32768
 limit_request_fields = 200
 keepalive = 20
 backlog = 2048
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "uvicorn_worker.UvicornWorker")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))

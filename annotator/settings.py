@@ -40,6 +40,11 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PORT = env_int("PORT", 8000)
+# The live event stream is served by an ASGI process of its own on this port (make run, compose):
+# pages open it at <their scheme>://<their host name>:LIVE_STREAM_PORT/live/stream/ and it answers
+# their origin with CORS credentials. 0: the stream is on the pages' own origin (one ASGI server
+# serving everything, or a proxy routing /live/ to the stream process).
+LIVE_STREAM_PORT = env_int("LIVE_STREAM_PORT", 0)
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 NEWSROOM_NAME = env_str("NEWSROOM_NAME", "Rédaction")
 NEWSROOM_URL = env_str("NEWSROOM_URL", SITE_URL)
@@ -118,11 +123,10 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# A connection pool per web process (psycopg_pool), on where annotator/gunicorn_conf.py serves the
-# app: under ASGI each request runs in a thread of its own, so per-thread persistent connections
-# were never reused and every request paid a new PostgreSQL connection (bench/bench_http.py: an
-# article's 100 annotations 23.9 -> 17.1 ms p50, create 18.2 -> 11.3 ms). Off elsewhere (tests,
-# commands, Celery workers keep CONN_MAX_AGE).
+# A connection pool per ASGI process (psycopg_pool; annotator/asgi.py turns it on): under ASGI
+# each request runs in a thread of its own, so per-thread persistent connections were never
+# reused and every request paid a new PostgreSQL connection. Off elsewhere: the WSGI threads of
+# the pages and the API, tests, commands and Celery workers keep CONN_MAX_AGE connections.
 if env_bool("DATABASE_POOL", default=False):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # a pooled connection goes back after each request
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -134,7 +138,7 @@ if env_bool("DATABASE_POOL", default=False):
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "annotator.lib.cache.SharedRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "annotator",
     }

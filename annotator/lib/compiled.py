@@ -19,7 +19,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
-_local = threading.local()
+_compiled: dict[tuple[Any, ...], CompiledValues] = {}
+_lock = threading.Lock()
 
 
 class CompiledValues:
@@ -55,10 +56,11 @@ class CompiledValues:
 def compiled_values(
     key: tuple[Any, ...], build: Callable[[], QuerySet[Any]], probes: Mapping[str, int]
 ) -> CompiledValues:
-    """The thread's compiled copy of `build()` for `key` (compiled on first use)."""
-    cache: dict[tuple[Any, ...], CompiledValues] = getattr(_local, "compiled", None) or {}
-    _local.compiled = cache
-    compiled = cache.get(key)
+    """The process's compiled copy of `build()` for `key` (compiled on first use)."""
+    compiled = _compiled.get(key)
     if compiled is None:
-        compiled = cache[key] = CompiledValues(build(), probes)
+        with _lock:
+            compiled = _compiled.get(key)
+            if compiled is None:
+                compiled = _compiled[key] = CompiledValues(build(), probes)
     return compiled

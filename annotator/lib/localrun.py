@@ -51,16 +51,49 @@ def run_environment(base: Mapping[str, str], local: Path = LOCAL) -> dict[str, s
     env = dict(base)
     env["DEBUG"] = env.get("DEBUG") or "0"
     env["LOCAL_HTTP"] = "1"
+    env["LIVE_STREAM_PORT"] = str(live_port(env))
     if not env.get("SECRET_KEY"):
         env["SECRET_KEY"] = secret_key(local)
     return env
 
 
+def live_port(env: Mapping[str, str]) -> int:
+    """The port of the live stream server: `LIVE_STREAM_PORT`, else the web port + 1."""
+    if env.get("LIVE_STREAM_PORT"):
+        return int(env["LIVE_STREAM_PORT"])
+    return int(env.get("PORT") or 8000) + 1
+
+
 def web_command(python: str, port: int) -> list[str]:
     """The web server of `make run` (devrun starts it; bench/ starts the same for its figures):
-    gunicorn with uvicorn workers (annotator/gunicorn_conf.py) on the loopback interface, 2
-    processes serving pages, the API and the live event stream (ASGI: a stream's connection stays
-    open without holding a thread)."""
+    gunicorn with threaded WSGI workers (2 processes x 4 threads) on the loopback interface,
+    serving the pages and the API. A request here costs half what it costs under the ASGI
+    server (docs/benchmarks.md): Django's sync views run in the worker's own threads, with
+    their connections, caches and compiled queries kept warm from one request to the next."""
+    return [
+        python,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:annotator.gunicorn_conf",
+        "annotator.wsgi:application",
+        "--worker-class",
+        "gthread",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "warning",
+    ]
+
+
+def live_command(python: str, port: int) -> list[str]:
+    """The live stream server of `make run`: the same app under ASGI (gunicorn with one uvicorn
+    worker), where an open Server-Sent Events connection holds no thread. The pages open their
+    stream on this port (`LIVE_STREAM_PORT`); it answers their origin with CORS credentials."""
     return [
         python,
         "-m",
@@ -68,12 +101,12 @@ def web_command(python: str, port: int) -> list[str]:
         "-c",
         "python:annotator.gunicorn_conf",
         "annotator.asgi:application",
+        "--worker-class",
+        "uvicorn_worker.UvicornWorker",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "2",
-        "--access-logfile",
-        "-",
+        "1",
         "--log-level",
         "warning",
     ]

@@ -13,8 +13,9 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http.request import split_domain_port
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -136,11 +137,19 @@ class CSPMiddleware(csp.CSPMiddleware):
                 "_csp_replace_ro",
             )
         )
+        stream = _live_stream_origin(request)
         if overridden or settings.DEBUG or getattr(request, "_csp_nonce", None) is not None:
+            if stream:
+                update = dict(getattr(response, "_csp_update", None) or {})
+                connect = update.get("connect-src") or []
+                connect = [connect] if isinstance(connect, str) else list(connect)
+                update["connect-src"] = [*connect, stream]
+                response._csp_update = update  # type: ignore[attr-defined]
             return super().process_response(request, response)
         enforced, report_only = _default_policies(
             repr(getattr(settings, "CONTENT_SECURITY_POLICY", None)),
             repr(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)),
+            stream,
         )
         for header, policy, exempt, setting in (
             (csp_constants.HEADER, enforced, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
@@ -165,8 +174,26 @@ class CSPMiddleware(csp.CSPMiddleware):
         return response
 
 
-@functools.lru_cache(maxsize=8)
-def _default_policies(*_settings: str) -> tuple[str, str]:
+def _live_stream_origin(request: HttpRequest) -> str:
+    """The origin of the live stream when it has a server of its own (`LIVE_STREAM_PORT`): the
+    page's host name on that port, which its `connect-src` must allow. Empty otherwise."""
+    port = settings.LIVE_STREAM_PORT
+    if not port:
+        return ""
+    try:
+        host = split_domain_port(request.get_host())[0]
+    except DisallowedHost:
+        return ""
+    if not host:
+        return ""
+    host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"{request.scheme}://{host}:{port}"
+
+
+@functools.lru_cache(maxsize=64)
+def _default_policies(_enforced: str, _report_only: str, stream: str) -> tuple[str, str]:
     """The header values django-csp builds from the settings alone (enforced, report-only),
-    once per value of the two settings (passed as their repr, so tests overriding them work)."""
-    return build_policy(), build_policy(report_only=True)
+    once per value of the two settings (passed as their repr, so tests overriding them work)
+    and of the live stream's origin (one per host name the site answers to)."""
+    update = {"connect-src": [stream]} if stream else None
+    return build_policy(update=update), build_policy(update=update, report_only=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ def live(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "live_since": f"{time.time():.3f}",
+        "live_port": settings.LIVE_STREAM_PORT or "",
         "live_strings": {
             "composing": _("writing an annotation"),
             "newChanges": _("%(count)s new"),

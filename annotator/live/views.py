@@ -10,10 +10,15 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.request import split_domain_port
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from redis.exceptions import RedisError
@@ -87,15 +92,43 @@ def _unread(user: Any) -> int:
     return unread_count_for(actor=user)
 
 
+def _cross_origin(
+    request: HttpRequest, response: HttpResponse | StreamingHttpResponse
+) -> HttpResponse | StreamingHttpResponse:
+    """CORS for pages served on another port of the same host (`LIVE_STREAM_PORT`: the stream
+    has a server of its own): their origin, and only theirs, may read it with the session
+    cookie. Any other origin gets no CORS header, so its pages cannot read the stream."""
+    patch_vary_headers(response, ["Origin"])
+    origin = request.headers.get("Origin")
+    if not origin or not settings.LIVE_STREAM_PORT:
+        return response
+    try:
+        parts = urlsplit(origin)
+        own_host = split_domain_port(request.get_host())[0].strip("[]")
+    except (ValueError, DisallowedHost):
+        return response
+    if parts.scheme in ("http", "https") and parts.hostname and parts.hostname == own_host:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Allow-Credentials"] = "true"
+    return response
+
+
 @require_GET
 async def stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """`text/event-stream` of what this user may see, for the page they have open.
+
+    Pages served on another port of the same host name may read it (CORS with credentials)
+    when the stream has a server of its own (`LIVE_STREAM_PORT`).
 
     Query: `article`, `annotation` or `review=1` (the page's topic), `last_event_id` (or the
     `Last-Event-ID` header: replay from PostgreSQL after it), `since` (the page's render time in
     seconds since the epoch: replay what happened since). Every event is filtered for the user by
     `annotator.lib.policy`; 403 when signed out, 404 for an article or annotation they cannot see.
     """
+    return _cross_origin(request, await _stream(request))
+
+
+async def _stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if not isinstance(request, ASGIRequest):
         # Under WSGI a stream would hold a worker thread forever: the pages work without it.
         return _error(501, "not_supported", _("The live stream needs the ASGI server."))

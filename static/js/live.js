@@ -1,4 +1,5 @@
-// The live event stream of this page (Server-Sent Events from /live/stream/). One EventSource,
+// The live event stream of this page (Server-Sent Events from /live/stream/, on the port the page's
+// meta tag names when the stream has a server of its own). One EventSource,
 // re-opened with exponential backoff after any failure, asking for the events after the last one
 // received (or, the first time, for those since the page was rendered), so that after a
 // reconnection the page equals a fresh reload. Each event is re-dispatched on `document` as a
@@ -26,14 +27,18 @@ function streamUrl() {
   const params = new URLSearchParams(meta.dataset.query || "");
   if (lastId !== null) params.set("last_event_id", lastId);
   else params.set("since", meta.dataset.since);
-  return `${meta.content}?${params}`;
+  // Served by a process of its own on another port (make run, compose): same host name.
+  const origin = meta.dataset.port
+    ? `${location.protocol}//${location.hostname}:${meta.dataset.port}` : "";
+  return `${origin}${meta.content}?${params}`;
 }
 
 function connect() {
   clearTimeout(retryTimer);
   retryTimer = null;
   if (source) source.close();
-  source = new EventSource(streamUrl());
+  // Credentials: the session cookie goes to the stream's port too (same site, CORS allowed).
+  source = new EventSource(streamUrl(), { withCredentials: Boolean(meta.dataset.port) });
   setState("connecting");
   source.addEventListener("open", () => {
     failures = 0;

@@ -1,6 +1,8 @@
-"""Live collaboration in two browsers against a real ASGI web process (gunicorn + uvicorn, as
-`make run` serves it): highlights, cards, review decisions and presence appear without reloading;
-with the stream blocked the page still works, and once it is back the page equals a reload."""
+"""Live collaboration in two browsers against real web processes served as `make run` serves
+them: the pages from the threaded WSGI server, the stream from an ASGI process (gunicorn +
+uvicorn) on another port of the same host (CORS with the session cookie). Highlights, cards,
+review decisions and presence appear without reloading; with the stream blocked the page still
+works, and once it is back the page equals a reload."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from annotator.review.services import annotation_review, annotation_submit
 from tests.browser.helpers import annotate, login, screenshot, select_with_mouse
 from tests.factories import ArticleFactory, UserFactory
 from tests.factories.review import submitted_annotation
-from tests.live.servers import WebProcess, start_web
+from tests.live.servers import WebProcess, free_port, start_web
 from tests.utils import PASSWORD
 
 TEXT = (
@@ -28,9 +30,13 @@ TEXT = (
 
 @pytest.fixture
 def web(transactional_db) -> Iterator[WebProcess]:  # type: ignore[no-untyped-def]
-    process = start_web()
-    yield process
-    process.stop()
+    stream_port = free_port()
+    ports = {"LIVE_STREAM_PORT": str(stream_port)}
+    stream = start_web(port=stream_port, extra_env=ports)
+    pages = start_web(wsgi=True, extra_env=ports)
+    yield pages
+    pages.stop()
+    stream.stop()
 
 
 @pytest.fixture

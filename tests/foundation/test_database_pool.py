@@ -1,4 +1,4 @@
-"""The web server keeps a PostgreSQL connection pool per process; everything else does not."""
+"""The ASGI server keeps a PostgreSQL connection pool per process; everything else does not."""
 
 from __future__ import annotations
 
@@ -35,12 +35,20 @@ def test_the_pool_is_on_only_when_asked_for_with_no_persistent_connections():
     )
 
 
-def test_the_gunicorn_config_turns_it_on_unless_told_otherwise():
-    check = "import os; import annotator.gunicorn_conf; print(os.environ['DATABASE_POOL'])"
-    base = {k: v for k, v in os.environ.items() if k != "DATABASE_POOL"}
-    for given, expected in ((None, "1"), ("0", "0")):
+def test_the_asgi_server_turns_it_on_unless_told_otherwise_and_the_wsgi_server_does_not():
+    """The stream's ASGI server runs each request in a new thread (a pool); the pages' WSGI
+    threads keep their own persistent connections (no pool to check connections in and out)."""
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_POOL", "DJANGO_SETTINGS_MODULE")}
+    base["DEBUG"] = "1"
+    cases = (
+        ("annotator.asgi", None, "DB 0 {'min_size': 2, 'max_size': 10, 'timeout': 10}"),
+        ("annotator.asgi", "0", "DB 60 None"),
+        ("annotator.wsgi", None, "DB 60 None"),
+    )
+    for module, given, expected in cases:
         env = base if given is None else {**base, "DATABASE_POOL": given}
+        check = f"import {module}; {SHOW}"
         out = subprocess.run(
             [sys.executable, "-c", check], cwd=ROOT, env=env, capture_output=True, text=True
         )
-        assert out.stdout.strip() == expected, out.stderr
+        assert out.stdout.strip().splitlines()[-1] == expected, (module, given, out.stderr)

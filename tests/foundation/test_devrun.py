@@ -67,10 +67,16 @@ def _healthz(port: int) -> int | None:
 def test_a_killed_worker_is_restarted_while_the_web_keeps_answering_and_sigterm_stops_all(
     tmp_path,
 ):
-    port = _free_port()
+    port, stream_port = _free_port(), _free_port()
     base = {k: v for k, v in os.environ.items() if k not in STRIPPED}
     env = run_environment(
-        {**base, "PORT": str(port), "ANNOTATOR_LOCAL_DIR": str(tmp_path)}, local=tmp_path
+        {
+            **base,
+            "PORT": str(port),
+            "LIVE_STREAM_PORT": str(stream_port),
+            "ANNOTATOR_LOCAL_DIR": str(tmp_path),
+        },
+        local=tmp_path,
     )
     run_dir = tmp_path / "run"
     root = subprocess.Popen(
@@ -93,9 +99,10 @@ def test_a_killed_worker_is_restarted_while_the_web_keeps_answering_and_sigterm_
     )
     try:
         assert _wait_for(lambda: _healthz(port) == 200, timeout=90), "web never answered"
+        assert _wait_for(lambda: _healthz(stream_port) == 200, timeout=30), "no stream server"
         pids = {
             name: _wait_for(lambda n=name: _pid(run_dir, n), timeout=10)
-            for name in ("web", "worker", "beat")
+            for name in ("web", "live", "worker", "beat")
         }
         assert all(pids.values()), pids
 
@@ -107,15 +114,15 @@ def test_a_killed_worker_is_restarted_while_the_web_keeps_answering_and_sigterm_
         assert replaced, "the worker was not restarted"
         assert _healthz(port) == 200
         assert _pid(run_dir, "web") == pids["web"] and _alive(pids["web"])
-        assert _alive(pids["beat"])
+        assert _alive(pids["beat"]) and _alive(pids["live"])
 
         root.send_signal(signal.SIGTERM)
         assert root.wait(timeout=40) == 0, (
             root.stderr.read().decode()[-2000:] if root.stderr else ""
         )
-        for pid in (pids["web"], replaced, pids["beat"]):
+        for pid in (pids["web"], pids["live"], replaced, pids["beat"]):
             assert _wait_for(lambda p=pid: not _alive(p), timeout=5), pid
-        assert _healthz(port) is None
+        assert _healthz(port) is None and _healthz(stream_port) is None
     finally:
         if root.poll() is None:
             os.killpg(root.pid, signal.SIGKILL)

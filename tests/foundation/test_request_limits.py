@@ -70,7 +70,7 @@ def test_behind_gunicorn_a_20_kb_address_and_a_20_kb_header_answer_json():
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "gunicorn", "-c", "python:annotator.gunicorn_conf"),
-            *("annotator.asgi:application", "--bind", f"127.0.0.1:{port}"),
+            *("annotator.wsgi:application", "--bind", f"127.0.0.1:{port}"),
         ],
         cwd=ROOT,
         env=env,

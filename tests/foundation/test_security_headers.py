@@ -98,3 +98,27 @@ def test_the_rules_catch_what_the_policy_would_block():
     assert INLINE_STYLE.search('<span style="width: 3%">')
     assert EVENT_HANDLER.search('<select onchange="this.form.submit()">')
     assert not EVENT_HANDLER.search('<select data-autosubmit name="election">')
+
+
+@pytest.mark.django_db
+def test_with_a_stream_server_of_its_own_pages_name_its_port_and_may_connect_to_it(
+    client, settings
+):  # type: ignore[no-untyped-def]
+    from tests.factories import UserFactory
+
+    settings.LIVE_STREAM_PORT = 8001
+    client.force_login(UserFactory(role="fact-checker"))
+    for debug, host in ((False, "127.0.0.1:8000"), (False, "localhost:8000"), (True, "[::1]:8000")):
+        settings.DEBUG = debug  # django-csp's own path (DEBUG) and the cached one
+        response = client.get("/articles/", HTTP_HOST=host)
+        assert response.status_code == 200
+        name = host.rsplit(":", 1)[0]
+        assert b'data-port="8001"' in response.content
+        policy = response["Content-Security-Policy"]
+        connect = next(d for d in policy.split("; ") if d.startswith("connect-src"))
+        assert connect == f"connect-src 'self' http://{name}:8001"
+
+    settings.LIVE_STREAM_PORT = 0
+    response = client.get("/articles/", HTTP_HOST="127.0.0.1:8000")
+    assert b"data-port=" not in response.content
+    assert "connect-src 'self';" in response["Content-Security-Policy"] + ";"

@@ -98,7 +98,14 @@ def test_migrations_are_in_sync_with_models():
 def test_docker_compose_describes_the_production_shape():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    assert {"postgres", "redis", "web", "live", "worker", "beat"} <= set(services)
+    # Pages and API on WSGI workers; the live stream on an ASGI server of its own, whose port
+    # the pages are told.
+    assert "annotator.wsgi:application" in services["web"]["command"]
+    assert "annotator.asgi:application" in services["live"]["command"]
+    assert "uvicorn_worker.UvicornWorker" in services["live"]["command"]
+    assert services["web"]["environment"]["LIVE_STREAM_PORT"] == "${LIVE_PORT:-8001}"
+    assert services["live"]["ports"] == ["${LIVE_PORT:-8001}:8001"]
     assert services["postgres"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
     assert "gunicorn" in " ".join(services["web"]["command"])

@@ -55,14 +55,19 @@ class WebProcess:
 
 
 def start_web(
-    *, redis_url: str | None = None, extra_env: dict[str, str] | None = None
+    *,
+    redis_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    wsgi: bool = False,
+    port: int | None = None,
 ) -> WebProcess:
-    """One gunicorn master with one uvicorn worker on a free port, on this test's database."""
+    """One gunicorn master with one uvicorn worker on a free port, on this test's database; with
+    `wsgi`, the pages and API server of `make run` instead (threaded WSGI workers)."""
     # The URL the tests were given (TCP or a Unix socket of the embedded server), on the test
     # database this process created.
     name = connection.settings_dict["NAME"]
     database_url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -80,9 +85,11 @@ def start_web(
             sys.executable,
             "-m",
             "gunicorn",
-            "annotator.asgi:application",
-            "--worker-class",
-            "uvicorn_worker.UvicornWorker",
+            *(
+                ("annotator.wsgi:application", "--worker-class", "gthread", "--threads", "4")
+                if wsgi
+                else ("annotator.asgi:application", "--worker-class", "uvicorn_worker.UvicornWorker")
+            ),
             "--workers",
             "1",
             "--bind",

@@ -157,3 +157,52 @@ def test_the_stream_refuses_strangers_and_bad_input(newsroom, web):  # type: ign
     assert Stream(web, session_cookie(newsroom["author"]), "article=abc").status == 400
     assert Stream(web, session_cookie(newsroom["author"]), f"article={hidden.pk}").status == 404
     assert Stream(web, session_cookie(newsroom["author"]), "review=1").status == 403
+
+
+def _stream_headers(web, cookie: str, origin: str) -> tuple[int, dict[str, str]]:  # type: ignore[no-untyped-def]
+    import http.client
+
+    from django.conf import settings
+
+    conn = http.client.HTTPConnection("127.0.0.1", web.port, timeout=10)
+    try:
+        conn.request(
+            "GET",
+            "/live/stream/",
+            headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Origin": origin},
+        )
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        conn.close()
+
+
+def test_a_stream_server_of_its_own_lets_only_the_same_hosts_pages_read_it(newsroom):  # type: ignore[no-untyped-def]
+    """make run and compose serve the stream on its own port: the pages (same host name, the web
+    port) read it with the session cookie; a page of any other site gets no CORS grant."""
+    web = start_web(extra_env={"LIVE_STREAM_PORT": "8001"})
+    try:
+        cookie = session_cookie(newsroom["author"])
+        status, headers = _stream_headers(web, cookie, "http://127.0.0.1:8000")
+        assert status == 200
+        assert headers["access-control-allow-origin"] == "http://127.0.0.1:8000"
+        assert headers["access-control-allow-credentials"] == "true"
+        assert "Origin" in headers["vary"]
+        for foreign in ("http://evil.example", "http://127.0.0.2:8000", "null", "file://"):
+            status, headers = _stream_headers(web, cookie, foreign)
+            assert "access-control-allow-origin" not in headers, foreign
+            assert "access-control-allow-credentials" not in headers, foreign
+    finally:
+        web.stop()
+
+
+def test_a_stream_on_the_pages_own_origin_sends_no_cors_grant(newsroom):  # type: ignore[no-untyped-def]
+    web = start_web()
+    try:
+        status, headers = _stream_headers(
+            web, session_cookie(newsroom["author"]), "http://127.0.0.1:8000"
+        )
+        assert status == 200
+        assert "access-control-allow-origin" not in headers
+    finally:
+        web.stop()

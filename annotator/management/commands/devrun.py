@@ -1,11 +1,12 @@
 """`manage.py devrun`: the body of `make run`.
 
-Migrates, loads the seed corpus and demo users (idempotent), then runs the web server (gunicorn on
-127.0.0.1), a Celery worker and Celery beat under a small supervisor:
+Migrates, loads the seed corpus and demo users (idempotent), then runs the web server (gunicorn,
+WSGI, on 127.0.0.1:PORT: pages and API), the live stream server (gunicorn + uvicorn, ASGI, on
+127.0.0.1:LIVE_STREAM_PORT), a Celery worker and Celery beat under a small supervisor:
 
 - a process that dies is restarted (at most MAX_RESTARTS times within RESTART_WINDOW seconds,
   after which everything stops with an error), and the others keep running meanwhile;
-- SIGTERM or SIGINT (Ctrl-C) stops all three (SIGTERM, then SIGKILL after 20 s) and returns, so
+- SIGTERM or SIGINT (Ctrl-C) stops them all (SIGTERM, then SIGKILL after 20 s) and returns, so
   `localservices exec` can then stop the embedded PostgreSQL and Redis;
 - each child's pid is kept in `.local/run/<name>.pid` while it runs.
 """
@@ -25,17 +26,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.demo import DEMO_USERS, create_demo_activity, create_demo_users, demo_password
-from annotator.lib.localrun import web_command
+from annotator.lib.localrun import live_command, web_command
 
 MAX_RESTARTS = 5
 RESTART_WINDOW = 60.0
 STOP_TIMEOUT = 20.0
 
 
-def process_commands(port: int, beat_schedule: str) -> dict[str, list[str]]:
+def process_commands(port: int, beat_schedule: str, stream_port: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
         "web": web_command(python, port),
+        "live": live_command(python, stream_port),
         "worker": [
             python,
             "-m",
@@ -120,7 +122,7 @@ class Supervisor:
 
 
 class Command(BaseCommand):
-    help = "Set up the local database and run web + worker + beat until SIGTERM or Ctrl-C."
+    help = "Set up the local database and run web + live + worker + beat until SIGTERM or Ctrl-C."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-setup", action="store_true", help="skip migrate/seed/demo users")
@@ -141,7 +143,9 @@ class Command(BaseCommand):
         port = settings.PORT
         local = Path(os.environ.get("ANNOTATOR_LOCAL_DIR") or Path(settings.BASE_DIR) / ".local")
         supervisor = Supervisor(
-            process_commands(port, str(local / "celerybeat-schedule")),
+            process_commands(
+                port, str(local / "celerybeat-schedule"), settings.LIVE_STREAM_PORT or port + 1
+            ),
             run_dir=local / "run",
             log=lambda message: self.stderr.write(self.style.WARNING(message)),
         )
@@ -150,7 +154,7 @@ class Command(BaseCommand):
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
         self.banner(port)
         status = supervisor.run()
-        self.stdout.write("Stopped web, worker and beat.")
+        self.stdout.write("Stopped web, live stream, worker and beat.")
         if status:
             raise CommandError("a process kept exiting; see the messages above", returncode=status)
 
@@ -165,6 +169,7 @@ class Command(BaseCommand):
             "",
             f"  Annotator is running at http://127.0.0.1:{port}/ in {mode}",
             f"  API docs: http://127.0.0.1:{port}/api/docs/   Admin: http://127.0.0.1:{port}/admin/",
+            f"  Live updates are streamed from port {settings.LIVE_STREAM_PORT or port + 1}.",
             "",
             "  Demo logins (password for all: " + password + "):",
         ]

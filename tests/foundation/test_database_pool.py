@@ -38,7 +38,9 @@ def test_the_pool_is_on_only_when_asked_for_with_no_persistent_connections():
 def test_the_asgi_server_turns_it_on_unless_told_otherwise_and_the_wsgi_server_does_not():
     """The stream's ASGI server runs each request in a new thread (a pool); the pages' WSGI
     threads keep their own persistent connections (no pool to check connections in and out)."""
-    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_POOL", "DJANGO_SETTINGS_MODULE")}
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_POOL", "DJANGO_SETTINGS_MODULE")
+    }
     base["DEBUG"] = "1"
     cases = (
         ("annotator.asgi", None, "DB 0 {'min_size': 2, 'max_size': 10, 'timeout': 10}"),

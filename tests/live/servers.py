@@ -88,7 +88,11 @@ def start_web(
             *(
                 ("annotator.wsgi:application", "--worker-class", "gthread", "--threads", "4")
                 if wsgi
-                else ("annotator.asgi:application", "--worker-class", "uvicorn_worker.UvicornWorker")
+                else (
+                    "annotator.asgi:application",
+                    "--worker-class",
+                    "uvicorn_worker.UvicornWorker",
+                )
             ),
             "--workers",
             "1",

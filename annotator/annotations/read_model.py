@@ -11,6 +11,7 @@ this record. Visibility is not decided here: callers pass rows their selector sc
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -172,3 +173,94 @@ def relabel(record: Mapping[str, Any], language: str) -> dict[str, Any]:
     """The record with its status label in another language (no query)."""
     status = record["status"]
     return {**record, "status_display": _status_labels(language).get(status, status)}
+
+
+# --- The same record written by PostgreSQL -------------------------------------------------
+# The reader's call (an article's annotations, one page) is the hottest request of the app: the
+# JSON of its records is written by PostgreSQL from the same columns, so that a request builds
+# no dict, parses no timestamp and encodes no JSON in Python. `annotation_record` stays the
+# definition: tests compare the two field by field, row by row
+# (tests/annotations/test_read_model_sql.py).
+
+
+def iso_in_zone_sql(column: str, zone: str) -> str:
+    """SQL text of a timestamptz column as `iso(value, zone)` writes it: ISO 8601 in `zone`
+    (an IANA name), microseconds only when there are some, 'Z' for a zero offset."""
+    from annotator.exports.jsonsql import literal
+
+    local = f"({column} AT TIME ZONE {literal(zone)})"
+    offset = f"({local} - ({column} AT TIME ZONE 'UTC'))"
+    return (
+        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN date_trunc('second', {column}) = {column} THEN ''"
+        f" ELSE to_char({local}, '.US') END"
+        f" || CASE WHEN {offset} = interval '0' THEN 'Z'"
+        f" WHEN {offset} > interval '0' THEN '+' || to_char({offset}, 'HH24:MI')"
+        f" ELSE '-' || to_char(-{offset}, 'HH24:MI') END"
+    )
+
+
+def record_json_sql(row: str, links: str, *, zone: str, language: str) -> str:
+    """SQL text expression of `annotation_record` for the row alias `row` (with the
+    `LIST_COLUMNS` names) and `links`, an alias with `ids` and `links` (JSON text of the linked
+    proposals' ids and `{id, title, url}` objects, in title order; NULL when none)."""
+    from annotator.exports.jsonsql import Json, Number, Text, json_sql, literal
+
+    def col(name: str) -> str:
+        return f'{row}."{name}"'
+
+    labels = literal(json.dumps(_status_labels(language), ensure_ascii=False))
+    full_name = f"btrim({col('author__first_name')} || ' ' || {col('author__last_name')}, ' ')"
+    return json_sql(
+        {
+            "id": Number(col("id")),
+            "article": Number(col("article_id")),
+            "revision": Number(col("revision_id")),
+            "quote": {
+                "exact": Text(col("exact")),
+                "prefix": Text(col("prefix")),
+                "suffix": Text(col("suffix")),
+            },
+            "position": {"start": Number(col("start")), "end": Number(col("end"))},
+            "comment": Text(col("comment")),
+            "comment_html": Text(col("comment_html")),
+            "tags": Json(f"to_json({col('tags')})"),
+            "proposals": Json(f"COALESCE({links}.ids, '[]')"),
+            "proposal_links": Json(f"COALESCE({links}.links, '[]')"),
+            "status": Text(col("status")),
+            "status_display": Text(
+                f"COALESCE({labels}::jsonb ->> {col('status')}, {col('status')})"
+            ),
+            "author": Text(col("author__username")),
+            "author_name": Text(f"COALESCE(NULLIF({full_name}, ''), {col('author__username')})"),
+            "modified_by": Text(col("modified_by__username")),
+            "is_locked": Json(f"to_json({col('is_locked')})"),
+            "created": Text(iso_in_zone_sql(col("created"), zone)),
+            "modified": Text(iso_in_zone_sql(col("modified"), zone)),
+            "version": Number(col("version")),
+        }
+    )
+
+
+def records_json_sql(rows_sql: str, *, zone: str, language: str) -> str:
+    """SQL returning one row (count, whether any row needs Python, the JSON array of the
+    records in text order) for `rows_sql`, a query of `LIST_COLUMNS` rows. A row whose
+    `comment_html` is missing (written outside the services) needs the Markdown renderer: the
+    caller then builds that page in Python."""
+    record = record_json_sql("r", "l", zone=zone, language=language)
+    # Built from the policy's compiled query and constant text only (no value from a request).
+    return f"""
+WITH r AS ({rows_sql}),
+l AS (
+    SELECT x.annotation_id,
+        '[' || string_agg(p.id::text, ',' ORDER BY p.title, p.id) || ']' AS ids,
+        '[' || string_agg('{{"id":' || p.id || ',"title":' || to_json(p.title)::text
+            || ',"url":' || to_json('/proposals/' || p.slug || '/')::text || '}}',
+            ',' ORDER BY p.title, p.id) || ']' AS links
+    FROM annotations_annotation_proposals x JOIN proposals_proposal p ON p.id = x.proposal_id
+    WHERE x.annotation_id IN (SELECT id FROM r)
+    GROUP BY x.annotation_id)
+SELECT count(*), COALESCE(bool_or(r.comment_html = '' AND r.comment <> ''), false),
+    '[' || COALESCE(string_agg({record}, ',' ORDER BY r.start, r."end", r.id), '') || ']'
+FROM r LEFT JOIN l ON l.annotation_id = r.id
+"""  # noqa: S608

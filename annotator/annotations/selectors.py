@@ -11,13 +11,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
-from annotator.annotations.read_model import LIST_COLUMNS, annotation_list_data
+from annotator.annotations.read_model import LIST_COLUMNS, annotation_list_data, records_json_sql
 from annotator.articles.models import Article
 from annotator.lib import roles
-from annotator.lib.compiled import compiled_values
+from annotator.lib.compiled import compiled_values, prepared_cursor
 from annotator.lib.errors import NotFoundError
 from annotator.lib.policy import annotation_visible_q
 from proposals.models import Proposal
@@ -26,6 +28,7 @@ __all__ = [
     "annotation_get_for",
     "annotation_list_for",
     "annotation_list_for_article",
+    "annotation_page_json_for_article",
     "annotation_records",
     "annotation_records_for_article",
     "annotation_rows",
@@ -131,3 +134,41 @@ def annotation_records_for_article(*, actor: Any, article: Article | int) -> lis
         {"actor": ACTOR_PROBE, "article": ARTICLE_PROBE},
     )
     return annotation_records(compiled.run(actor=actor.pk, article=article_id))
+
+
+_page_sql: dict[tuple[Any, ...], str] = {}
+
+
+def annotation_page_json_for_article(
+    *, actor: Any, article_id: int, page_size: int
+) -> tuple[int, str] | None:
+    """(count, JSON text of the records) of the article's visible annotations in text order,
+    written by PostgreSQL (`read_model.records_json_sql`) in one prepared statement: the same
+    records as `annotation_records_for_article`. None when the page must be built in Python: a
+    signed-out actor, a time zone with no IANA name, a row with no stored `comment_html`, or
+    `page_size` rows or more (the caller paginates)."""
+    zone = getattr(timezone.get_current_timezone(), "key", None)
+    if not getattr(actor, "is_authenticated", False) or not zone:
+        return None
+    probe = get_user_model()(
+        pk=ACTOR_PROBE, is_active=actor.is_active, is_superuser=actor.is_superuser
+    )
+    probe._role_names = roles._group_names(actor)  # type: ignore[attr-defined]
+    shape = ("article-plain", actor.is_active, actor.is_superuser, roles.is_moderator(actor))
+
+    def build() -> QuerySet[Annotation]:
+        visible = Annotation.objects.filter(annotation_visible_q(probe), article_id=ARTICLE_PROBE)
+        return visible.order_by().values(*LIST_COLUMNS)
+
+    compiled = compiled_values(shape, build, {"actor": ACTOR_PROBE, "article": ARTICLE_PROBE})
+    language = get_language() or "fr"
+    key = (shape, zone, language)
+    sql = _page_sql.get(key)
+    if sql is None:
+        sql = _page_sql[key] = records_json_sql(compiled.sql, zone=zone, language=language)
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, compiled.params_for(actor=actor.pk, article=article_id))
+        count, needs_python, records = cursor.fetchone()
+    if needs_python or count >= page_size:
+        return None
+    return count, records

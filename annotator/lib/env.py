@@ -74,6 +74,10 @@ def database_from_url(url: str) -> dict[str, Any]:
     if not name:
         raise ConfigurationError("DATABASE_URL must name a database")
     options: dict[str, Any] = dict(query)
+    # Statements run through a server-binding cursor (annotator.lib.compiled.prepared_cursor: the
+    # hot reads) are prepared by psycopg from their 5th run on a connection. Django's own cursors
+    # bind on the client and are never prepared, whatever this says.
+    options.setdefault("prepare_threshold", 5)
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": name,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import factory
 
 from annotator.annotations.models import Annotation
+from annotator.lib.markdown import render_markdown
 from tests.factories.core import ArticleFactory, UserFactory
 
 
@@ -40,6 +41,10 @@ class AnnotationFactory(factory.django.DjangoModelFactory):
     prefix = factory.LazyAttribute(lambda a: a.article.text[max(0, a.start - 32) : a.start])
     suffix = factory.LazyAttribute(lambda a: a.article.text[a.end : a.end + 32])
     comment = "Promesse à vérifier."
+    # As the services store it (the read model renders a missing one, slowly).
+    comment_html = factory.LazyAttribute(
+        lambda a: str(render_markdown(a.comment)) if a.comment else ""
+    )
     status = Annotation.Status.DRAFT
 
     @factory.post_generation

@@ -29,7 +29,7 @@ class _Client(RedisCacheClient):
         self._redis: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
         client = self._redis.get(index)
         if client is None:
             client = self._redis[index] = super().get_client(key, write=write)
@@ -43,11 +43,12 @@ class SharedRedisCache(RedisCache):
 
     @cached_property
     def _cache(self) -> RedisCacheClient:
-        key = (self._class, tuple(self._servers), repr(sorted(self._options.items())))
+        servers, options = self._servers, self._options  # type: ignore[attr-defined]
+        key = (self._class, tuple(servers), repr(sorted(options.items())))
         client = _clients.get(key)
         if client is None:
             with _lock:
                 client = _clients.get(key)
                 if client is None:
-                    client = _clients[key] = self._class(self._servers, **self._options)
+                    client = _clients[key] = self._class(servers, **options)
         return client

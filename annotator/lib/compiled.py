@@ -77,4 +77,4 @@ def prepared_cursor(alias: str = "default") -> Any:
 
     connection = connections[alias]
     connection.ensure_connection()
-    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+    return connection._prepare_cursor(psycopg.Cursor(connection.connection))  # type: ignore[attr-defined]

@@ -188,7 +188,7 @@ REVIEW_DECISION_RULE = [
 
 
 # A multipart part cannot be null (it is left out, or empty, which reads as none).
-NOT_NULL_IN_FORMS = {"ArticleCreateInputRequest": ("published_on",)}
+NOT_NULL_IN_FORMS: dict[str, tuple[str, ...]] = {"ArticleCreateInputRequest": ("published_on",)}
 
 
 def postprocess_contract(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

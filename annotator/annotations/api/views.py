@@ -135,14 +135,14 @@ class AnnotationListApi(APIView):
         canonical = raw_article.isascii() and raw_article.isdigit() and len(raw_article) < 16
         if canonical and not _wants_jsonld(request):
             # The reader's call (one article, all its annotations): PostgreSQL writes the page.
-            page = annotation_page_json_for_article(
+            written = annotation_page_json_for_article(
                 actor=request.user,
                 article_id=int(raw_article),
                 page_size=AnnotationPagination.page_size,
             )
-            if page is not None:
-                count, records = page
-                body = f'{{"count":{count},"next":null,"previous":null,"results":{records}}}'
+            if written is not None:
+                count, json_text = written
+                body = f'{{"count":{count},"next":null,"previous":null,"results":{json_text}}}'
                 return HttpResponse(body.encode(), content_type="application/json")
         filterset = AnnotationFilter(
             request.query_params, queryset=annotation_list_for(actor=request.user)

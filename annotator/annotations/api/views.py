@@ -155,8 +155,8 @@ class AnnotationListApi(APIView):
             # The reader's call: one article, first page. The compiled query, one round trip.
             records = annotation_records_for_article(actor=request.user, article=int(article))
             if len(records) < AnnotationPagination.page_size:
-                body = {"count": len(records), "next": None, "previous": None}
-                return Response({**body, "results": records})
+                first = {"count": len(records), "next": None, "previous": None}
+                return Response({**first, "results": records})
         queryset = filterset.qs
         paginator = self.pagination_class()
         if not _wants_jsonld(request):

@@ -64,52 +64,30 @@ def live_port(env: Mapping[str, str]) -> int:
     return int(env.get("PORT") or 8000) + 1
 
 
+def _gunicorn(python: str, app: str, worker_class: str, port: int, workers: int) -> list[str]:
+    """gunicorn with this project's settings (annotator/gunicorn_conf.py) on the loopback."""
+    return [
+        *(python, "-m", "gunicorn", "-c", "python:annotator.gunicorn_conf", app),
+        *("--worker-class", worker_class, "--bind", f"127.0.0.1:{port}"),
+        *("--workers", str(workers), "--log-level", "warning"),
+    ]
+
+
 def web_command(python: str, port: int) -> list[str]:
     """The web server of `make run` (devrun starts it; bench/ starts the same for its figures):
     gunicorn with threaded WSGI workers (2 processes x 4 threads) on the loopback interface,
-    serving the pages and the API. A request here costs half what it costs under the ASGI
-    server (docs/benchmarks.md): Django's sync views run in the worker's own threads, with
-    their connections, caches and compiled queries kept warm from one request to the next."""
-    return [
-        python,
-        "-m",
-        "gunicorn",
-        "-c",
-        "python:annotator.gunicorn_conf",
-        "annotator.wsgi:application",
-        "--worker-class",
-        "gthread",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "--access-logfile",
-        "-",
-        "--log-level",
-        "warning",
-    ]
+    serving the pages and the API, with the access log. A request here costs half what it costs
+    under the ASGI server (docs/benchmarks.md): Django's sync views run in the worker's own
+    threads, with their connections, caches and compiled queries kept warm between requests."""
+    command = _gunicorn(python, "annotator.wsgi:application", "gthread", port, 2)
+    return [*command, "--access-logfile", "-"]
 
 
 def live_command(python: str, port: int) -> list[str]:
     """The live stream server of `make run`: the same app under ASGI (gunicorn with one uvicorn
     worker), where an open Server-Sent Events connection holds no thread. The pages open their
     stream on this port (`LIVE_STREAM_PORT`); it answers their origin with CORS credentials."""
-    return [
-        python,
-        "-m",
-        "gunicorn",
-        "-c",
-        "python:annotator.gunicorn_conf",
-        "annotator.asgi:application",
-        "--worker-class",
-        "uvicorn_worker.UvicornWorker",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "1",
-        "--log-level",
-        "warning",
-    ]
+    return _gunicorn(python, "annotator.asgi:application", "uvicorn_worker.UvicornWorker", port, 1)
 
 
 def main(argv: list[str]) -> None:

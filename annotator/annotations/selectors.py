@@ -110,6 +110,16 @@ def annotation_records(rows: Iterable[Any]) -> list[dict[str, Any]]:
 ACTOR_PROBE, ARTICLE_PROBE = -2_000_000_011, -2_000_000_013
 
 
+def _actor_probe(actor: Any) -> tuple[Any, tuple[Any, ...]]:
+    """A stand-in for the actor while a query is compiled, and what the policy's rule depends on
+    besides ids (the actor's flags and roles): the compiled query's cache key."""
+    probe = get_user_model()(
+        pk=ACTOR_PROBE, is_active=actor.is_active, is_superuser=actor.is_superuser
+    )
+    probe._role_names = roles._group_names(actor)  # type: ignore[attr-defined]
+    return probe, (actor.is_active, actor.is_superuser, roles.is_moderator(actor))
+
+
 def _article_rows(actor: Any, article_id: Any) -> QuerySet[Annotation]:
     visible = Annotation.objects.filter(annotation_visible_q(actor), article_id=article_id)
     return annotation_rows(visible.order_by("start", "end", "id"))
@@ -122,14 +132,9 @@ def annotation_records_for_article(*, actor: Any, article: Article | int) -> lis
     article_id = article.pk if isinstance(article, Article) else int(article)
     if not getattr(actor, "is_authenticated", False):
         return annotation_records(_article_rows(actor, article_id))
-    # What the policy's rule depends on besides ids: the actor's roles and flags.
-    probe = get_user_model()(
-        pk=ACTOR_PROBE, is_active=actor.is_active, is_superuser=actor.is_superuser
-    )
-    probe._role_names = roles._group_names(actor)  # type: ignore[attr-defined]
-    shape = ("article-records", actor.is_active, actor.is_superuser, roles.is_moderator(actor))
+    probe, shape = _actor_probe(actor)
     compiled = compiled_values(
-        shape,
+        ("article-records", *shape),
         lambda: _article_rows(probe, ARTICLE_PROBE),
         {"actor": ACTOR_PROBE, "article": ARTICLE_PROBE},
     )
@@ -150,11 +155,8 @@ def annotation_page_json_for_article(
     zone = getattr(timezone.get_current_timezone(), "key", None)
     if not getattr(actor, "is_authenticated", False) or not zone:
         return None
-    probe = get_user_model()(
-        pk=ACTOR_PROBE, is_active=actor.is_active, is_superuser=actor.is_superuser
-    )
-    probe._role_names = roles._group_names(actor)  # type: ignore[attr-defined]
-    shape = ("article-plain", actor.is_active, actor.is_superuser, roles.is_moderator(actor))
+    probe, role_shape = _actor_probe(actor)
+    shape = ("article-plain", *role_shape)
 
     def build() -> QuerySet[Annotation]:
         visible = Annotation.objects.filter(annotation_visible_q(probe), article_id=ARTICLE_PROBE)

@@ -178,16 +178,20 @@ def _live_stream_origin(request: HttpRequest) -> str:
     """The origin of the live stream when it has a server of its own (`LIVE_STREAM_PORT`): the
     page's host name on that port, which its `connect-src` must allow. Empty otherwise."""
     port = settings.LIVE_STREAM_PORT
-    if not port:
-        return ""
-    try:
-        host = split_domain_port(request.get_host())[0]
-    except DisallowedHost:
-        return ""
+    host = request_host_name(request) if port else ""
     if not host:
         return ""
-    host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    host = f"[{host}]" if ":" in host else host
     return f"{request.scheme}://{host}:{port}"
+
+
+def request_host_name(request: HttpRequest) -> str:
+    """The request's host name as validated by ALLOWED_HOSTS, without port or IPv6 brackets
+    (as `urlsplit(...).hostname` spells it); empty when the host is not allowed."""
+    try:
+        return split_domain_port(request.get_host())[0].strip("[]")
+    except DisallowedHost:
+        return ""
 
 
 @functools.lru_cache(maxsize=64)

@@ -14,16 +14,15 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user
-from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from redis.exceptions import RedisError
 
 from annotator.lib import policy, roles
+from annotator.lib.middleware import request_host_name
 from annotator.live.delivery import Recipient, Topic, deliver, replay, sse
 from annotator.live.hub import (
     HEARTBEAT,
@@ -104,9 +103,9 @@ def _cross_origin(
         return response
     try:
         parts = urlsplit(origin)
-        own_host = split_domain_port(request.get_host())[0].strip("[]")
-    except (ValueError, DisallowedHost):
+    except ValueError:
         return response
+    own_host = request_host_name(request)
     if parts.scheme in ("http", "https") and parts.hostname and parts.hostname == own_host:
         response["Access-Control-Allow-Origin"] = origin
         response["Access-Control-Allow-Credentials"] = "true"

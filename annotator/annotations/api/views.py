@@ -28,7 +28,6 @@ from annotator.annotations.selectors import (
     annotation_list_for,
     annotation_page_json_for_article,
     annotation_records,
-    annotation_records_for_article,
     annotation_rows,
 )
 from annotator.annotations.w3c import W3C_CONTEXT, annotation_to_w3c
@@ -149,14 +148,6 @@ class AnnotationListApi(APIView):
         )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        article = filterset.form.cleaned_data.get("article")
-        one_article = article is not None and set(request.query_params) == {"article"}
-        if one_article and not _wants_jsonld(request):
-            # The reader's call: one article, first page. The compiled query, one round trip.
-            records = annotation_records_for_article(actor=request.user, article=int(article))
-            if len(records) < AnnotationPagination.page_size:
-                first = {"count": len(records), "next": None, "previous": None}
-                return Response({**first, "results": records})
         queryset = filterset.qs
         paginator = self.pagination_class()
         if not _wants_jsonld(request):

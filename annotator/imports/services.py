@@ -478,6 +478,15 @@ def import_run(*, job_id: int) -> ImportJob | None:
         if jobs.job_fail(ImportJob, job.pk, attempt=attempt, message=message):
             _announce(job.pk)
         return None
+    except loading.ReferenceMissing:
+        with translation.override(job.language):
+            message = _(
+                "An article, an account or a proposal this file refers to was deleted during "
+                "the import. Nothing was imported: run it again."
+            )
+        if jobs.job_fail(ImportJob, job.pk, attempt=attempt, message=message):
+            _announce(job.pk)
+        return None
     except Exception as exc:
         logger.exception("import %s failed", job.pk)
         failed = jobs.job_fail(

@@ -25,6 +25,7 @@ from annotator.lib.policy import annotation_visible_q
 from proposals.models import Proposal
 
 __all__ = [
+    "actor_probe",
     "annotation_get_for",
     "annotation_list_for",
     "annotation_list_for_article",
@@ -110,7 +111,7 @@ def annotation_records(rows: Iterable[Any]) -> list[dict[str, Any]]:
 ACTOR_PROBE, ARTICLE_PROBE = -2_000_000_011, -2_000_000_013
 
 
-def _actor_probe(actor: Any) -> tuple[Any, tuple[Any, ...]]:
+def actor_probe(actor: Any) -> tuple[Any, tuple[Any, ...]]:
     """A stand-in for the actor while a query is compiled, and what the policy's rule depends on
     besides ids (the actor's flags and roles): the compiled query's cache key."""
     probe = get_user_model()(
@@ -132,7 +133,7 @@ def annotation_records_for_article(*, actor: Any, article: Article | int) -> lis
     article_id = article.pk if isinstance(article, Article) else int(article)
     if not getattr(actor, "is_authenticated", False):
         return annotation_records(_article_rows(actor, article_id))
-    probe, shape = _actor_probe(actor)
+    probe, shape = actor_probe(actor)
     compiled = compiled_values(
         ("article-records", *shape),
         lambda: _article_rows(probe, ARTICLE_PROBE),
@@ -155,7 +156,7 @@ def annotation_page_json_for_article(
     zone = getattr(timezone.get_current_timezone(), "key", None)
     if not getattr(actor, "is_authenticated", False) or not zone:
         return None
-    probe, role_shape = _actor_probe(actor)
+    probe, role_shape = actor_probe(actor)
     shape = ("article-plain", *role_shape)
 
     def build() -> QuerySet[Annotation]:

@@ -23,9 +23,11 @@ from annotator.annotations.models import (
     Annotation,
     IdempotencyKey,
 )
+from annotator.annotations.selectors import actor_probe
 from annotator.annotations.writes import insert_with_audit
 from annotator.articles.models import Article, ArticleRevision
 from annotator.articles.selectors import article_visible_q
+from annotator.lib.compiled import compiled_values
 from annotator.lib.errors import (
     ConflictError,
     InvalidInputError,
@@ -186,29 +188,30 @@ def _proposals(ids: Iterable[Any]) -> list[Proposal]:
     return [found[pk] for pk in wanted]
 
 
-def _article_for_annotating(
-    actor: Any, article: Any, quote: Mapping[str, Any], position: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The article (id, status, latest revision) and the checked passage fields, in one query:
-    PostgreSQL cuts the passage and its context out of the text (`substr` counts code points, as
-    the selectors do), so a 200 kB text is not shipped to Python to check 30 characters."""
-    article_id = article.pk if isinstance(article, Article) else article
-    if type(article_id) is not int:
-        raise _invalid("article", _("article must be an article id."))
-    exact, start, end = selector_shape(quote, position)
+# Stand-ins for the values of `_article_cut` while it is compiled (annotator.lib.compiled).
+_CUT_PROBES = {
+    "actor": -2_000_000_011,
+    "article": -2_000_000_013,
+    "found_from": -2_000_000_017,
+    "found_length": -2_000_000_019,
+    "before_from": -2_000_000_023,
+    "before_length": -2_000_000_029,
+    "after_from": -2_000_000_031,
+}
+
+
+def _article_cut(actor: Any) -> Any:
+    """The article (id, status, latest revision, text length) and the passage and its context
+    cut out of its text by PostgreSQL, with the probes of `_CUT_PROBES` for the values."""
+    p = _CUT_PROBES
     latest = ArticleRevision.objects.filter(article_id=OuterRef("pk")).order_by("-number")
-    found: Any = (
-        Article.objects.filter(article_visible_q(actor), pk=article_id)
+    return (
+        Article.objects.filter(article_visible_q(actor), pk=p["article"])
         .annotate(
             text_length=Length("text"),
-            # At most one character more than a passage may hold: enough to refuse it.
-            found=Substr("text", start + 1, min(end - start, MAX_PASSAGE_LENGTH + 1)),
-            before=Substr(
-                "text", max(0, start - CONTEXT_LENGTH) + 1, start - max(0, start - CONTEXT_LENGTH)
-            )
-            if start
-            else Value(""),
-            after=Substr("text", end + 1, CONTEXT_LENGTH),
+            found=Substr("text", Value(p["found_from"]), Value(p["found_length"])),
+            before=Substr("text", Value(p["before_from"]), Value(p["before_length"])),
+            after=Substr("text", Value(p["after_from"]), CONTEXT_LENGTH),
             latest_revision=Subquery(latest.values("pk")[:1]),
         )
         .values(
@@ -221,8 +224,41 @@ def _article_for_annotating(
             "after",
             "latest_revision",
         )
-        .first()
     )
+
+
+def _article_for_annotating(
+    actor: Any, article: Any, quote: Mapping[str, Any], position: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The article (id, status, latest revision) and the checked passage fields, in one query:
+    PostgreSQL cuts the passage and its context out of the text (`substr` counts code points, as
+    the selectors do), so a 200 kB text is not shipped to Python to check 30 characters. The
+    query is compiled once per role (annotator.lib.compiled) and prepared on the connection:
+    building it with the ORM and planning it cost more than running it."""
+    article_id = article.pk if isinstance(article, Article) else article
+    if type(article_id) is not int:
+        raise _invalid("article", _("article must be an article id."))
+    exact, start, end = selector_shape(quote, position)
+    before_start = max(0, start - CONTEXT_LENGTH)
+    cut = {
+        "actor": getattr(actor, "pk", None),
+        "article": article_id,
+        "found_from": start + 1,
+        # At most one character more than a passage may hold: enough to refuse it.
+        "found_length": min(end - start, MAX_PASSAGE_LENGTH + 1),
+        "before_from": before_start + 1,
+        "before_length": start - before_start,
+        "after_from": end + 1,
+    }
+    probe, role_shape = actor_probe(actor)
+    probes = {name: value for name, value in _CUT_PROBES.items() if name != "actor"}
+    if getattr(actor, "is_authenticated", False) and not is_moderator(actor):
+        probes["actor"] = _CUT_PROBES["actor"]  # the policy's rule names the actor
+    compiled = compiled_values(
+        ("article-for-annotating", *role_shape), lambda: _article_cut(probe), probes
+    )
+    rows = compiled.run(prepared=True, **cut)
+    found: Any = rows[0] if rows else None
     if found is None:
         raise _invalid("article", _("Unknown article: %(id)s.") % {"id": article_id})
     if found["status"] == Article.Status.ARCHIVED:

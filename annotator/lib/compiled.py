@@ -45,9 +45,11 @@ class CompiledValues:
         """The SQL's parameters with `values` in the probes' places."""
         return [values[self.slots[i]] if i in self.slots else p for i, p in enumerate(self.params)]
 
-    def run(self, **values: Any) -> list[dict[str, Any]]:
+    def run(self, *, prepared: bool = False, **values: Any) -> list[dict[str, Any]]:
+        """The rows as dicts; `prepared`: on a server-binding cursor (`prepared_cursor`)."""
         params = self.params_for(**values)
-        with connections[self.alias].cursor() as cursor:
+        cursor_for = prepared_cursor if prepared else (lambda alias: connections[alias].cursor())
+        with cursor_for(self.alias) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.converters:

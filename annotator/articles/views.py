@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,13 +12,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from annotator.annotations.models import Annotation
-from annotator.annotations.selectors import annotation_records_for_article, annotation_visible_q
+from annotator.annotations.selectors import (
+    annotation_page_json_for_article,
+    annotation_records_for_article,
+    annotation_visible_q,
+)
 from annotator.articles.api.filters import ArticleFilter
 from annotator.articles.models import Article
 from annotator.articles.reader_strings import reader_strings
 from annotator.articles.rendering import render_article_text_cached
 from annotator.articles.selectors import article_get_for, article_list_for
 from annotator.lib.roles import is_fact_checker, is_moderator
+from annotator.templatetags.json_data import JsonText
 from proposals.models import Candidate, Election
 
 # Statuses counted in the list, in the order the columns show them.
@@ -94,20 +100,29 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The text as readable paragraphs, every visible annotation as JSON for the highlighter.
 
-    Queries do not grow with the number of annotations (one query for them, one for their
-    proposals); the annotations are the read model's records (plain rows, as the API sends
-    them) and the text's HTML is rendered once per text (`render_article_text_cached`)."""
+    Queries do not grow with the number of annotations (one query for them and their
+    proposals); the annotations are the read model's records, written by PostgreSQL as the API
+    sends them and the text's HTML is rendered once per text (`render_article_text_cached`)."""
     try:
         article = article_get_for(actor=request.user, article_id=pk)
     except Article.DoesNotExist as exc:
         raise Http404 from exc
-    annotations = annotation_records_for_article(actor=request.user, article=article)
+    # The read model's records as PostgreSQL writes them for the API (one prepared statement);
+    # in Python when a row needs it (annotation_page_json_for_article says when).
+    written = annotation_page_json_for_article(
+        actor=request.user, article_id=article.pk, page_size=sys.maxsize
+    )
+    if written is not None:
+        annotation_count, annotations = written[0], JsonText(written[1])
+    else:
+        records = annotation_records_for_article(actor=request.user, article=article)
+        annotation_count, annotations = len(records), records
     can_annotate = is_fact_checker(request.user) and article.status == Article.Status.PUBLISHED
     context = {
         "article": article,
         "text_html": render_article_text_cached(article.text, article.text_sha256),
         "annotations_data": annotations,
-        "annotation_count": len(annotations),
+        "annotation_count": annotation_count,
         "reader_config": {
             "articleId": article.pk,
             "articleVersion": article.version,

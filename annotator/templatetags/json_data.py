@@ -19,9 +19,14 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 
+class JsonText(str):
+    """Text that is already JSON (written by PostgreSQL, e.g. the read model's records of an
+    article): `json_data` embeds it as it is, escaped for a script element."""
+
+
 def json_script_text(value: Any) -> str:
     """The JSON of `value`, safe inside a <script> element (as django.utils.html.json_script)."""
-    text = json.dumps(value, cls=DjangoJSONEncoder)
+    text = str(value) if isinstance(value, JsonText) else json.dumps(value, cls=DjangoJSONEncoder)
     return text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")
 
 

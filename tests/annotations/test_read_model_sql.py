@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -134,3 +135,31 @@ def test_unknown_or_hidden_articles_give_an_empty_page_and_bad_values_a_400(arti
     assert client.get("/api/annotations/?article=999999999").json()["results"] == []
     assert client.get("/api/annotations/?article=abc").status_code == 400
     assert client.get("/api/annotations/?article=-1").json()["results"] == []
+
+
+def _embedded(html: str) -> list[dict]:
+    import re
+
+    found = re.search(
+        r'<script id="annotations-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_the_reader_page_embeds_the_same_records_safe_for_a_script_element(article):  # type: ignore[no-untyped-def]
+    reviewer = UserFactory(role="reviewer")
+    annotation = Annotation.objects.filter(article=article, status="submitted").get()
+    Annotation.objects.filter(pk=annotation.pk).update(comment_html="<p>a</script><b>&amp;</b></p>")
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "a</script>" not in page  # escaped inside the script element
+    with translation.override("fr"), timezone.override("Europe/Paris"):
+        assert _embedded(page) == _python(reviewer, article)
+    assert 'id="annotation-count">3<' in page
+    # A row without its stored HTML: the page is built in Python, with the same records.
+    Annotation.objects.filter(pk=annotation.pk).update(comment_html="")
+    page = client.get(f"/articles/{article.pk}/").content.decode()
+    with translation.override("fr"), timezone.override("Europe/Paris"):
+        assert _embedded(page) == _python(reviewer, article)

@@ -112,6 +112,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     written = annotation_page_json_for_article(
         actor=request.user, article_id=article.pk, page_size=sys.maxsize
     )
+    annotations: JsonText | list[dict[str, Any]]
     if written is not None:
         annotation_count, annotations = written[0], JsonText(written[1])
     else:

@@ -251,11 +251,11 @@ def _article_for_annotating(
         "after_from": end + 1,
     }
     probe, role_shape = actor_probe(actor)
-    probes = {name: value for name, value in _CUT_PROBES.items() if name != "actor"}
-    if getattr(actor, "is_authenticated", False) and not is_moderator(actor):
-        probes["actor"] = _CUT_PROBES["actor"]  # the policy's rule names the actor
     compiled = compiled_values(
-        ("article-for-annotating", *role_shape), lambda: _article_cut(probe), probes
+        ("article-for-annotating", *role_shape),
+        lambda: _article_cut(probe),
+        _CUT_PROBES,
+        optional=frozenset({"actor"}),  # the policy's rule names no actor for a moderator
     )
     rows = compiled.run(prepared=True, **cut)
     found: Any = rows[0] if rows else None

@@ -24,7 +24,12 @@ _lock = threading.Lock()
 
 
 class CompiledValues:
-    def __init__(self, queryset: QuerySet[Any], probes: Mapping[str, int]) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        probes: Mapping[str, int],
+        optional: frozenset[str] = frozenset(),
+    ) -> None:
         query = queryset.query
         self.alias = queryset.db
         compiler = query.get_compiler(self.alias)
@@ -32,7 +37,9 @@ class CompiledValues:
         found = {
             name: [i for i, p in enumerate(params) if p == value] for name, value in probes.items()
         }
-        if not all(found.values()):
+        # A probe may be absent only where the caller says the query may not need it (the
+        # policy's rule names no actor for a moderator); a required one must be there.
+        if not all(places for name, places in found.items() if name not in optional):
             raise ValueError(f"probe values not found among the parameters: {found}")
         self.params = list(params)
         self.slots = {i: name for name, places in found.items() for i in places}
@@ -58,15 +65,19 @@ class CompiledValues:
 
 
 def compiled_values(
-    key: tuple[Any, ...], build: Callable[[], QuerySet[Any]], probes: Mapping[str, int]
+    key: tuple[Any, ...],
+    build: Callable[[], QuerySet[Any]],
+    probes: Mapping[str, int],
+    optional: frozenset[str] = frozenset(),
 ) -> CompiledValues:
-    """The process's compiled copy of `build()` for `key` (compiled on first use)."""
+    """The process's compiled copy of `build()` for `key` (compiled on first use); the probes
+    named in `optional` may be absent from its parameters."""
     compiled = _compiled.get(key)
     if compiled is None:
         with _lock:
             compiled = _compiled.get(key)
             if compiled is None:
-                compiled = _compiled[key] = CompiledValues(build(), probes)
+                compiled = _compiled[key] = CompiledValues(build(), probes, optional)
     return compiled
 
 

@@ -23,8 +23,9 @@ class Annotation(models.Model):
         REJECTED = "rejected", _("Rejected")
         ORPHANED = "orphaned", _("Orphaned")
 
+    # No index of its own: annotation_article_start_idx leads with it.
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.PROTECT, related_name="annotations"
+        "articles.Article", on_delete=models.PROTECT, related_name="annotations", db_index=False
     )
     revision = models.ForeignKey(
         "articles.ArticleRevision", on_delete=models.PROTECT, related_name="annotations"
@@ -52,8 +53,14 @@ class Annotation(models.Model):
     status_before_orphan = models.CharField(max_length=20, choices=Status.choices, blank=True)
     is_locked = models.BooleanField(_("locked"), default=False)
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    # Indexed only where set (annotation_hidden_by_idx): the user-deletion check needs it.
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
@@ -64,7 +71,13 @@ class Annotation(models.Model):
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[proposals])
+    # History rows are read per annotation (`id`) and by date: the other foreign keys of the
+    # historical table are not constraints there, and an index on each would only slow every
+    # write (and a bulk import: one index entry per row and column).
+    history = HistoricalRecords(
+        m2m_fields=[proposals],
+        no_db_index=["article", "revision", "author", "hidden_by", "modified_by"],
+    )
 
     class Meta:
         ordering = ["article", "start", "end", "id"]
@@ -104,6 +117,11 @@ class Annotation(models.Model):
                 include=["author", "status_before_orphan"],
                 condition=Q(hidden_at__isnull=True, deleted_at__isnull=True),
                 name="annotation_visible_counts_idx",
+            ),
+            models.Index(
+                fields=["hidden_by"],
+                condition=Q(hidden_by__isnull=False),
+                name="annotation_hidden_by_idx",
             ),
         ]
 

@@ -110,7 +110,9 @@ class ImportedAnnotation(models.Model):
         primary_key=True,
         related_name="provenance",
     )
-    job = models.ForeignKey(ImportJob, on_delete=models.PROTECT, related_name="annotations")
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.PROTECT, related_name="annotations", db_index=False
+    )  # indexed by imported_annotation_job_idx
     line = models.PositiveIntegerField(null=True, blank=True)
     index = models.CharField(max_length=200, blank=True)
     # {"format", "id", "user", "created", "modified"} as the source gave them.

@@ -28,7 +28,10 @@ class AnnotationEvent(models.Model):
         RESTORE = "restore", _("Restored")
         DELETE = "delete", _("Deleted")
 
-    annotation = models.ForeignKey(Annotation, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: event_annotation_created_idx leads with it.
+    annotation = models.ForeignKey(
+        Annotation, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -40,6 +40,7 @@ from annotator.imports.rows import (
 from annotator.imports.sandbox import ParseRefused, parse_in_sandbox
 from annotator.imports.selectors import import_get_for
 from annotator.lib import jobs, policy
+from annotator.lib.collector import collector_paused
 from annotator.lib.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from annotator.lib.roles import is_fact_checker, is_moderator
 from annotator.live import events as live
@@ -458,7 +459,7 @@ def import_run(*, job_id: int) -> ImportJob | None:
     _announce(job.pk)
     attempt = job.attempts
     try:
-        with translation.override(job.language):
+        with translation.override(job.language), collector_paused():
             finished = _run(job, attempt)
         _announce(job.pk)
         return finished

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils import timezone, translation
@@ -183,13 +183,11 @@ def relabel(record: Mapping[str, Any], language: str) -> dict[str, Any]:
 # (tests/annotations/test_read_model_sql.py).
 
 
-def iso_in_zone_sql(column: str, zone: str) -> str:
-    """SQL text of a timestamptz column as `iso(value, zone)` writes it: ISO 8601 in `zone`
-    (an IANA name), microseconds only when there are some, 'Z' for a zero offset."""
-    from annotator.exports.jsonsql import literal
-
-    local = f"({column} AT TIME ZONE {literal(zone)})"
-    offset = f"({local} - ({column} AT TIME ZONE 'UTC'))"
+def iso_in_zone_sql(column: str, local: str, offset: str) -> str:
+    """SQL text of a timestamptz column as `iso(value, zone)` writes it: ISO 8601 in the zone,
+    microseconds only when there are some, 'Z' for a zero offset. `local` and `offset` name the
+    value's local time and its offset from UTC, computed once per row (`zone_lateral_sql`): the
+    time zone conversion is the costly part, and each is used several times here."""
     return (
         f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
         f" || CASE WHEN date_trunc('second', {column}) = {column} THEN ''"
@@ -200,10 +198,29 @@ def iso_in_zone_sql(column: str, zone: str) -> str:
     )
 
 
-def record_json_sql(row: str, links: str, *, zone: str, language: str) -> str:
+def zone_lateral_sql(row: str, alias: str, columns: Sequence[str], zone: str) -> str:
+    """`CROSS JOIN LATERAL`s giving `alias.<column>_local` and `alias.<column>_offset` for each
+    timestamptz column of `row`: its local time in `zone` and its offset from UTC, once per
+    row."""
+    from annotator.exports.jsonsql import literal
+
+    locals_ = ", ".join(f'{row}."{c}" AT TIME ZONE {literal(zone)} AS "{c}_local"' for c in columns)
+    both = ", ".join(
+        f'{alias}_0."{c}_local", '
+        f'{alias}_0."{c}_local" - ({row}."{c}" AT TIME ZONE \'UTC\') AS "{c}_offset"'
+        for c in columns
+    )
+    return (
+        f"CROSS JOIN LATERAL (SELECT {locals_}) AS {alias}_0 "
+        f"CROSS JOIN LATERAL (SELECT {both}) AS {alias}"
+    )
+
+
+def record_json_sql(row: str, links: str, zoned: str, *, language: str) -> str:
     """SQL text expression of `annotation_record` for the row alias `row` (with the
-    `LIST_COLUMNS` names) and `links`, an alias with `ids` and `links` (JSON text of the linked
-    proposals' ids and `{id, title, url}` objects, in title order; NULL when none)."""
+    `LIST_COLUMNS` names), `links`, an alias with `ids` and `links` (JSON text of the linked
+    proposals' ids and `{id, title, url}` objects, in title order; NULL when none), and
+    `zoned`, the alias of `zone_lateral_sql` for `created` and `modified`."""
     from annotator.exports.jsonsql import Json, Number, Text, json_sql, literal
 
     def col(name: str) -> str:
@@ -235,8 +252,14 @@ def record_json_sql(row: str, links: str, *, zone: str, language: str) -> str:
             "author_name": Text(f"COALESCE(NULLIF({full_name}, ''), {col('author__username')})"),
             "modified_by": Text(col("modified_by__username")),
             "is_locked": Json(f"to_json({col('is_locked')})"),
-            "created": Text(iso_in_zone_sql(col("created"), zone)),
-            "modified": Text(iso_in_zone_sql(col("modified"), zone)),
+            "created": Text(
+                iso_in_zone_sql(col("created"), f"{zoned}.created_local", f"{zoned}.created_offset")
+            ),
+            "modified": Text(
+                iso_in_zone_sql(
+                    col("modified"), f"{zoned}.modified_local", f"{zoned}.modified_offset"
+                )
+            ),
             "version": Number(col("version")),
         }
     )
@@ -247,7 +270,8 @@ def records_json_sql(rows_sql: str, *, zone: str, language: str) -> str:
     records in text order) for `rows_sql`, a query of `LIST_COLUMNS` rows. A row whose
     `comment_html` is missing (written outside the services) needs the Markdown renderer: the
     caller then builds that page in Python."""
-    record = record_json_sql("r", "l", zone=zone, language=language)
+    record = record_json_sql("r", "l", "z", language=language)
+    zoned = zone_lateral_sql("r", "z", ["created", "modified"], zone)
     # Built from the policy's compiled query and constant text only (no value from a request).
     return f"""
 WITH r AS ({rows_sql}),
@@ -262,5 +286,5 @@ l AS (
     GROUP BY x.annotation_id)
 SELECT count(*), COALESCE(bool_or(r.comment_html = '' AND r.comment <> ''), false),
     '[' || COALESCE(string_agg({record}, ',' ORDER BY r.start, r."end", r.id), '') || ']'
-FROM r LEFT JOIN l ON l.annotation_id = r.id
+FROM r LEFT JOIN l ON l.annotation_id = r.id {zoned}
 """  # noqa: S608

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import BigIntegerField, OuterRef, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,6 +176,8 @@ def _proposals(ids: Iterable[Any]) -> list[Proposal]:
             raise _invalid("proposals", _("proposals must be a list of ids."))
         if raw not in wanted:
             wanted.append(raw)
+    if not wanted:
+        return []
     found = {
         p.pk: p
         for p in Proposal.objects.filter(pk__in=wanted).only("id", "slug", "title", "merged_into")
@@ -213,6 +216,13 @@ def _article_cut(actor: Any) -> Any:
             before=Substr("text", Value(p["before_from"]), Value(p["before_length"])),
             after=Substr("text", Value(p["after_from"]), CONTEXT_LENGTH),
             latest_revision=Subquery(latest.values("pk")[:1]),
+            # The new annotation's id, taken now (only when the article is found): its live
+            # event's record is built before the one statement that writes both.
+            next_id=RawSQL(
+                "nextval(pg_get_serial_sequence('annotations_annotation', 'id'))",
+                [],
+                output_field=BigIntegerField(),
+            ),
         )
         .values(
             "id",
@@ -223,6 +233,7 @@ def _article_cut(actor: Any) -> Any:
             "before",
             "after",
             "latest_revision",
+            "next_id",
         )
     )
 
@@ -298,9 +309,9 @@ def annotation_create(
     """A new draft annotation by `actor` on a published article they may see.
 
     Permission: fact-checkers, reviewers and moderators. The selectors are checked against the
-    article's current text (the latest revision). The annotation, its links, its history row and
-    its `create` event are written by one statement (atomic on its own, and part of the caller's
-    transaction when there is one). The annotation comes back with its author, editor and
+    article's current text (the latest revision). The annotation, its links, its history row,
+    its `create` event and its live event are written by one statement (atomic on its own, and
+    part of the caller's transaction when there is one); the live event is published on commit. The annotation comes back with its author, editor and
     proposals loaded (rendering it needs no query).
     """
     if not is_fact_checker(actor):
@@ -309,6 +320,7 @@ def annotation_create(
         target, fields = _article_for_annotating(actor, article, quote, position)
         cleaned_comment = _clean_comment(comment)
         annotation = Annotation(
+            pk=target["next_id"],
             article_id=target["id"],
             revision_id=target["latest_revision"],
             author=actor,
@@ -320,23 +332,28 @@ def annotation_create(
             **fields,
         )
         linked = _proposals(proposals)
-        # The row, its links, its history row and its `create` event: one statement.
-        insert_with_audit(
-            annotation,
-            actor=actor,
-            proposal_ids=[p.pk for p in linked],
-            action=AnnotationEvent.Action.CREATE,
-        )
+        linked_ids = [p.pk for p in linked]
         linked.sort(key=lambda p: p.title)  # the selectors' order
-        prefetched = Proposal.objects.filter(pk__in=[p.pk for p in linked])
+        prefetched = (
+            Proposal.objects.filter(pk__in=linked_ids) if linked else Proposal.objects.none()
+        )
         prefetched._result_cache = linked  # type: ignore[attr-defined]
         prefetched._prefetch_done = True  # type: ignore[attr-defined]
         annotation._prefetched_objects_cache = {"proposals": prefetched}  # type: ignore[attr-defined]
-        live.annotation_created(
-            annotation=annotation,
-            article_status=target["status"],
-            article_imported_by=target["imported_by_id"],
+        # The row, its links, its history row, its `create` event and its live event: one
+        # statement.
+        event = insert_with_audit(
+            annotation,
+            actor=actor,
+            proposal_ids=linked_ids,
+            action=AnnotationEvent.Action.CREATE,
+            live_event=lambda row: live.annotation_created_event(
+                annotation=row,
+                article_status=target["status"],
+                article_imported_by=target["imported_by_id"],
+            ),
         )
+        live.publish_on_commit(event)
     return annotation
 
 

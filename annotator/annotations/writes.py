@@ -12,7 +12,7 @@ already checked everything and hold the row lock; this module only writes.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -21,6 +21,7 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 
 from annotator.annotations.models import Annotation
+from annotator.live.models import Event
 from annotator.review.models import AnnotationEvent
 
 
@@ -32,17 +33,30 @@ def _history_models() -> tuple[Any, Any]:
 
 
 def insert_with_audit(
-    annotation: Annotation, *, actor: Any, proposal_ids: Sequence[int], action: str
-) -> None:
-    """INSERT `annotation` (unsaved) with its links, history and event; fills its pk and dates.
+    annotation: Annotation,
+    *,
+    actor: Any,
+    proposal_ids: Sequence[int],
+    action: str,
+    live_event: Callable[[Annotation], Event],
+) -> Event:
+    """INSERT `annotation` (unsaved) with its links, history and event, and the live event
+    `live_event(annotation)` builds once the row's values (dates included) are prepared; fills
+    the pk and dates of both and returns the live event (saved; the caller publishes it).
 
     One statement, so one transaction even outside `atomic`: either every row exists or none.
     """
     quote = connection.ops.quote_name
-    fields = [f for f in Annotation._meta.concrete_fields if not f.primary_key]
+    # The pk too when the caller took it from the sequence beforehand.
+    fields = [
+        f
+        for f in Annotation._meta.concrete_fields
+        if not f.primary_key or annotation.pk is not None
+    ]
     query = InsertQuery(Annotation)
     query.insert_values(fields, [annotation])
     ((insert_sql, insert_params),) = query.get_compiler(connection=connection).as_sql()
+    event = live_event(annotation)  # the compiler has set the `auto_now` dates
 
     history, history_links = _history_models()
     copied = [
@@ -72,15 +86,41 @@ def insert_with_audit(
             INSERT INTO {quote(AnnotationEvent._meta.db_table)}
                 (annotation_id, actor_id, action, from_state, to_state, comment, details, created)
             SELECT a.id, %s, %s, '', a.status, '', '{{}}'::jsonb, %s FROM a
+        ),
+        live AS (
+            INSERT INTO {quote(Event._meta.db_table)}
+                (kind, article_id, annotation_id, recipient_id, audience, payload, created)
+            SELECT %s, a.article_id, a.id, NULL, %s::jsonb,
+                jsonb_set(%s::jsonb, '{{annotation,id}}', to_jsonb(a.id)), %s
+            FROM a
+            RETURNING id
         )
-        SELECT id, created, modified FROM a
+        SELECT a.id, a.created, a.modified, live.id FROM a, live
     """  # noqa: S608 - table and column names come from the models
-    params = [*insert_params, now, actor.pk, list(proposal_ids), actor.pk, action, now]
+    event.created = now
+    params = [
+        *insert_params,
+        now,
+        actor.pk,
+        list(proposal_ids),
+        actor.pk,
+        action,
+        now,
+        event.kind,
+        json.dumps(event.audience),
+        json.dumps(event.payload),
+        now,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        annotation.pk, annotation.created, annotation.modified = cursor.fetchone()
+        annotation.pk, annotation.created, annotation.modified, event.pk = cursor.fetchone()
     annotation._state.adding = False
     annotation._state.db = connection.alias
+    event.annotation_id = annotation.pk
+    event.payload["annotation"]["id"] = annotation.pk
+    event._state.adding = False
+    event._state.db = connection.alias
+    return event
 
 
 def update_with_audit(

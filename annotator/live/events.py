@@ -139,9 +139,14 @@ def annotation_changed(
     )
 
 
-def annotation_created(*, annotation: Any, article_status: str, article_imported_by: Any) -> Event:
-    """`annotation_changed` for a new annotation whose author, editor and proposals are loaded:
-    the record is built from the instance (the read model's `annotation_data`), one INSERT."""
+def annotation_created_event(
+    *, annotation: Any, article_status: str, article_imported_by: Any
+) -> Event:
+    """The (unsaved) `annotation.created` event of a new annotation whose author, editor and
+    proposals are loaded: the record is built from the instance (the read model's
+    `annotation_data`). The annotation's write inserts it in the same statement
+    (`annotations.writes.insert_with_audit`, which fills in the ids) and `publish_on_commit`
+    sends it."""
     from annotator.annotations.read_model import annotation_data
 
     with translation.override(settings.LANGUAGE_CODE):
@@ -151,13 +156,18 @@ def annotation_created(*, annotation: Any, article_status: str, article_imported
         "article_status": article_status,
         "article_imported_by": article_imported_by,
     }
-    return record(
-        Kind.ANNOTATION_CREATED,
+    return Event(
+        kind=Kind.ANNOTATION_CREATED,
         article_id=annotation.article_id,
         annotation_id=annotation.pk,
         audience={"before": None, "after": after},
         payload={"annotation": record_, "actor": _who(annotation.author)},
     )
+
+
+def publish_on_commit(event: Event) -> None:
+    """Publish an event written by the caller (in its transaction) once that commits."""
+    transaction.on_commit(lambda: publish(event.message()))
 
 
 def article_revised(*, article: Any, counts: Mapping[str, int]) -> Event:

@@ -311,49 +311,49 @@ def annotation_create(
     Permission: fact-checkers, reviewers and moderators. The selectors are checked against the
     article's current text (the latest revision). The annotation, its links, its history row,
     its `create` event and its live event are written by one statement (atomic on its own, and
-    part of the caller's transaction when there is one); the live event is published on commit. The annotation comes back with its author, editor and
+    part of the caller's transaction when there is one); the live event is published once that
+    is committed. The annotation comes back with its author, editor and
     proposals loaded (rendering it needs no query).
     """
     if not is_fact_checker(actor):
         raise PermissionDeniedError(_("Only fact-checkers, reviewers and moderators annotate."))
-    with transaction.atomic():  # the row's statement and its live event
-        target, fields = _article_for_annotating(actor, article, quote, position)
-        cleaned_comment = _clean_comment(comment)
-        annotation = Annotation(
-            pk=target["next_id"],
-            article_id=target["id"],
-            revision_id=target["latest_revision"],
-            author=actor,
-            modified_by=actor,
-            comment=cleaned_comment,
-            comment_html=str(render_markdown(cleaned_comment)),
-            tags=_clean_tags(tags),
-            status=Annotation.Status.DRAFT,
-            **fields,
-        )
-        linked = _proposals(proposals)
-        linked_ids = [p.pk for p in linked]
-        linked.sort(key=lambda p: p.title)  # the selectors' order
-        prefetched = (
-            Proposal.objects.filter(pk__in=linked_ids) if linked else Proposal.objects.none()
-        )
-        prefetched._result_cache = linked  # type: ignore[attr-defined]
-        prefetched._prefetch_done = True  # type: ignore[attr-defined]
-        annotation._prefetched_objects_cache = {"proposals": prefetched}  # type: ignore[attr-defined]
-        # The row, its links, its history row, its `create` event and its live event: one
-        # statement.
-        event = insert_with_audit(
-            annotation,
-            actor=actor,
-            proposal_ids=linked_ids,
-            action=AnnotationEvent.Action.CREATE,
-            live_event=lambda row: live.annotation_created_event(
-                annotation=row,
-                article_status=target["status"],
-                article_imported_by=target["imported_by_id"],
-            ),
-        )
-        live.publish_on_commit(event)
+    # No transaction of its own: one read, then one statement that writes everything (atomic
+    # by itself); the live event is published once it is committed (at once outside `atomic`).
+    target, fields = _article_for_annotating(actor, article, quote, position)
+    cleaned_comment = _clean_comment(comment)
+    annotation = Annotation(
+        pk=target["next_id"],
+        article_id=target["id"],
+        revision_id=target["latest_revision"],
+        author=actor,
+        modified_by=actor,
+        comment=cleaned_comment,
+        comment_html=str(render_markdown(cleaned_comment)),
+        tags=_clean_tags(tags),
+        status=Annotation.Status.DRAFT,
+        **fields,
+    )
+    linked = _proposals(proposals)
+    linked_ids = [p.pk for p in linked]
+    linked.sort(key=lambda p: p.title)  # the selectors' order
+    prefetched = Proposal.objects.filter(pk__in=linked_ids) if linked else Proposal.objects.none()
+    prefetched._result_cache = linked  # type: ignore[attr-defined]
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]
+    annotation._prefetched_objects_cache = {"proposals": prefetched}  # type: ignore[attr-defined]
+    # The row, its links, its history row, its `create` event and its live event: one
+    # statement.
+    event = insert_with_audit(
+        annotation,
+        actor=actor,
+        proposal_ids=linked_ids,
+        action=AnnotationEvent.Action.CREATE,
+        live_event=lambda row: live.annotation_created_event(
+            annotation=row,
+            article_status=target["status"],
+            article_imported_by=target["imported_by_id"],
+        ),
+    )
+    live.publish_on_commit(event)
     return annotation
 
 

@@ -11,6 +11,7 @@ already checked everything and hold the row lock; this module only writes.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -25,8 +26,10 @@ from annotator.live.models import Event
 from annotator.review.models import AnnotationEvent
 
 
+@functools.cache
 def _history_models() -> tuple[Any, Any]:
-    """django-simple-history's model of Annotation and the one of its proposal links."""
+    """django-simple-history's model of Annotation and the one of its proposal links (looked
+    up once: `Annotation.history` builds a new manager class on every access, 0.3 ms)."""
     history = Annotation.history.model  # type: ignore[attr-defined]
     (links,) = [r.related_model for r in history._meta.related_objects if r.field.name == "history"]
     return history, links

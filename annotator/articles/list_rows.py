@@ -1,24 +1,95 @@
-"""The rows of the sources list, written in Python rather than by the template engine.
+"""The rows of the sources list: read as plain rows and written in Python, not by the template
+engine.
 
-The list shows 50 rows; the template engine spent about 0.4 ms on each (variable look-ups,
-auto-escaping, a URL reversed and five labels translated per row): two thirds of the page. Here
-each row is one f-string of escaped values, and everything that is the same for every row (the
-URL pattern, the kind and status labels, the column labels) is computed once per page. The HTML is
-the one `templates/articles/article_list.html` wrote (`tests/articles/test_list_rows.py` checks it
-against the template fragment it replaced).
+The list shows 50 rows. The template engine spent about 0.4 ms on each (variable look-ups,
+auto-escaping, a URL reversed and five labels translated per row), and building 50 articles and
+their candidacies as model instances (prefetch included) about 0.15 ms more. Here the page reads
+plain rows (`LIST_FIELDS`), the candidacies' chips in one query and the counts in one query
+from the covering index; each row is one f-string of escaped values, and what is the same for
+every row (the URL pattern, the kind and status labels, the column labels) is computed once per
+page. The HTML is the one `templates/articles/article_list.html` wrote
+(`tests/articles/test_list_rows.py` checks it against the template fragment it replaced).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from annotator.annotations.models import Annotation
+from annotator.annotations.selectors import annotation_visible_q
 from annotator.articles.models import Article
+
+LIST_FIELDS = ("id", "title", "outlet", "kind", "status", "published_on")
+
+# Statuses counted in the list, in the order the columns show them.
+COUNTED_STATUSES = [
+    Annotation.Status.DRAFT,
+    Annotation.Status.SUBMITTED,
+    Annotation.Status.APPROVED,
+    Annotation.Status.CHANGES_REQUESTED,
+    Annotation.Status.REJECTED,
+    Annotation.Status.ORPHANED,
+]
+
+
+def annotation_counts(article_ids: list[int], actor: Any) -> dict[int, dict[str, int]]:
+    """Visible annotations per article and status, in one grouped query (COUNT(*): read from
+    annotation_visible_counts_idx alone, no table access)."""
+    rows = (
+        Annotation.objects.filter(annotation_visible_q(actor), article_id__in=article_ids)
+        .order_by()
+        .values("article_id", "status")
+        .annotate(n=Count("*"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["article_id"], {})[row["status"]] = row["n"]
+    return counts
+
+
+def candidacy_chips(article_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """(candidate's full name, election year) of each article's candidacies, in the
+    candidacies' order (election date, candidate's last name), in one query."""
+    links = (
+        Article.candidacies.through.objects.filter(article_id__in=article_ids)
+        .order_by("candidacy__election__date", "candidacy__candidate__last_name", "candidacy_id")
+        .values_list(
+            "article_id",
+            "candidacy__candidate__first_name",
+            "candidacy__candidate__last_name",
+            "candidacy__election__date",
+        )
+    )
+    chips: dict[int, list[tuple[str, int]]] = {}
+    for article_id, first_name, last_name, date in links:
+        chips.setdefault(article_id, []).append((f"{first_name} {last_name}".strip(), date.year))
+    return chips
+
+
+def list_rows(rows: list[dict[str, Any]], *, actor: Any) -> list[dict[str, Any]]:
+    """Each row (`LIST_FIELDS`) with its `candidacies` chips and its `status_counts`
+    ((status, label, count) in `COUNTED_STATUSES` order, only those above 0): two queries."""
+    ids = [row["id"] for row in rows]
+    counts = annotation_counts(ids, actor)
+    chips = candidacy_chips(ids)
+    labels = {status: Annotation.Status(status).label for status in COUNTED_STATUSES}
+    for row in rows:
+        mine = counts.get(row["id"], {})
+        row["status_counts"] = [
+            (status, labels[status], mine[status])
+            for status in COUNTED_STATUSES
+            if mine.get(status)
+        ]
+        row["candidacies"] = chips.get(row["id"], [])
+    return rows
 
 
 def _detail_url_pattern() -> tuple[str, str]:
@@ -28,11 +99,8 @@ def _detail_url_pattern() -> tuple[str, str]:
     return before + "/", "/" + after
 
 
-def _candidacies_html(article: Article) -> str:
-    return "".join(
-        f'<span class="chip">{escape(c.candidate.full_name)} · {c.election.date.year}</span>'
-        for c in article.candidacies.all()
-    )
+def _candidacies_html(chips: Sequence[tuple[str, int]]) -> str:
+    return "".join(f'<span class="chip">{escape(name)} · {year}</span>' for name, year in chips)
 
 
 def _counts_html(status_counts: Sequence[tuple[str, str, int]], none_yet: str) -> str:
@@ -45,8 +113,8 @@ def _counts_html(status_counts: Sequence[tuple[str, str, int]], none_yet: str) -
     )
 
 
-def article_rows_html(articles: Iterable[Article]) -> SafeString:
-    """The `<tr>` of each article (`status_counts` set on each: (status, label, count))."""
+def article_rows_html(articles: Iterable[dict[str, Any]]) -> SafeString:
+    """The `<tr>` of each row of `list_rows`."""
     head, tail = _detail_url_pattern()
     kinds = {value: escape(label) for value, label in Article.Kind.choices}
     statuses = {value: escape(label) for value, label in Article.Status.choices}
@@ -58,12 +126,12 @@ def article_rows_html(articles: Iterable[Article]) -> SafeString:
     rows = []
     for article in articles:
         status = ""
-        if article.status != Article.Status.PUBLISHED:
+        if article["status"] != Article.Status.PUBLISHED:
             status = (
-                f' <span class="badge status-{escape(article.status)}">'
-                f"{statuses.get(article.status, escape(article.status))}</span>"
+                f' <span class="badge status-{escape(article["status"])}">'
+                f"{statuses.get(article['status'], escape(article['status']))}</span>"
             )
-        published = article.published_on
+        published = article["published_on"]
         date = (
             f'<time datetime="{published.isoformat()}">'
             f"{escape(dateformat.format(published, 'j F Y'))}</time>"
@@ -72,15 +140,16 @@ def article_rows_html(articles: Iterable[Article]) -> SafeString:
         )
         rows.append(
             "\n    <tr>\n"
-            f'      <td><a class="source-title" href="{head}{article.pk}{tail}">'
-            f"{escape(article.title)}</a>\n"
+            f'      <td><a class="source-title" href="{head}{article["id"]}{tail}">'
+            f"{escape(article['title'])}</a>\n"
             f'        <div class="source-meta"><span class="badge">'
-            f"{kinds.get(article.kind, escape(article.kind))}</span>{status}</div></td>\n"
-            f'      <td data-label="{label_outlet}">{escape(article.outlet or "—")}</td>\n'
+            f"{kinds.get(article['kind'], escape(article['kind']))}</span>{status}</div></td>\n"
+            f'      <td data-label="{label_outlet}">{escape(article["outlet"] or "—")}</td>\n'
             f'      <td class="nowrap" data-label="{label_date}">{date}</td>\n'
-            f'      <td data-label="{label_candidates}">{_candidacies_html(article)}</td>\n'
+            f'      <td data-label="{label_candidates}">'
+            f"{_candidacies_html(article['candidacies'])}</td>\n"
             f'      <td class="status-counts" data-label="{label_annotations}">'
-            f"{_counts_html(getattr(article, 'status_counts', ()), none_yet)}</td>\n"
+            f"{_counts_html(article['status_counts'], none_yet)}</td>\n"
             "    </tr>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped

@@ -24,8 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
-from annotator.annotations.selectors import annotation_visible_q
 from annotator.articles.models import Article
+from annotator.lib import policy
 
 LIST_FIELDS = ("id", "title", "outlet", "kind", "status", "published_on")
 
@@ -42,9 +42,12 @@ COUNTED_STATUSES = [
 
 def annotation_counts(article_ids: list[int], actor: Any) -> dict[int, dict[str, int]]:
     """Visible annotations per article and status, in one grouped query (COUNT(*): read from
-    annotation_visible_counts_idx alone, no table access)."""
+    annotation_visible_counts_idx alone, no table access). `article_ids` are articles the actor
+    may see (read through the policy by the caller)."""
     rows = (
-        Annotation.objects.filter(annotation_visible_q(actor), article_id__in=article_ids)
+        Annotation.objects.filter(
+            policy.annotation_visible_on_visible_articles_q(actor), article_id__in=article_ids
+        )
         .order_by()
         .values("article_id", "status")
         .annotate(n=Count("*"))

@@ -99,6 +99,16 @@ def annotation_visible_q(actor: Any, *, include_moderated: bool = False) -> Q:
     return visible & Q(hidden_at__isnull=True, deleted_at__isnull=True)
 
 
+def annotation_visible_on_visible_articles_q(actor: Any) -> Q:
+    """`annotation_visible_q` without its article condition, for a caller whose query is
+    already limited to articles the actor may see (ids read through `article_visible_q` in the
+    same request: the sources list counting its page's annotations). The rest of the rule is the
+    same: drafts are their authors' own, hidden and deleted annotations are left out."""
+    if not getattr(actor, "is_authenticated", False):
+        return Q(pk__in=[])
+    return (~_draft_q() | Q(author=actor)) & Q(hidden_at__isnull=True, deleted_at__isnull=True)
+
+
 def annotation_withdrawn_notice_q(actor: Any) -> Q:
     """Annotations the actor may no longer read (hidden or deleted) but may learn were withdrawn:
     those they were notified about, so that a notification never leads to a bare 404. Nobody else

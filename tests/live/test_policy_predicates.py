@@ -71,6 +71,32 @@ def test_the_state_predicate_agrees_with_the_visibility_query_for_every_role_and
     assert checked == len(users) * len(ids) > 300
 
 
+def test_the_rule_for_visible_articles_agrees_with_the_full_rule_on_them(world):  # type: ignore[no-untyped-def]
+    """The sources list counts its page's annotations with the rule minus its article condition
+    (the page's articles were read through the policy): on visible articles both agree."""
+    from annotator.articles.models import Article
+
+    users, ids = world
+    checked = 0
+    for user in users:
+        articles = Article.objects.filter(policy.article_visible_q(user)).values("pk")
+        full = set(
+            Annotation.objects.filter(policy.annotation_visible_q(user), pk__in=ids).values_list(
+                "pk", flat=True
+            )
+        )
+        within = set(
+            Annotation.objects.filter(
+                policy.annotation_visible_on_visible_articles_q(user),
+                pk__in=ids,
+                article__in=articles,
+            ).values_list("pk", flat=True)
+        )
+        assert within == full, user.username
+        checked += len(full)
+    assert checked > 50
+
+
 def test_a_removal_is_told_only_to_those_who_could_see_the_annotation(world):  # type: ignore[no-untyped-def]
     users = {user.username: user for user in world[0]}
     article = {"article_status": "published", "article_imported_by": None}

@@ -18,6 +18,7 @@ from annotator.articles.api.serializers import (
 )
 from annotator.articles.intake_services import source_add
 from annotator.articles.models import Article
+from annotator.articles.read_model import LIST_FIELDS, article_list_records
 from annotator.articles.selectors import article_get_for, article_list_for
 from annotator.articles.services import article_revise_text
 from annotator.lib.api import (
@@ -37,6 +38,15 @@ class ArticleListApi(generics.ListCreateAPIView):
 
     def get_queryset(self):  # type: ignore[override]
         return article_list_for(actor=self.request.user)
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """The serializer's records built from plain rows (`articles.read_model`): the page,
+        its count and its candidacies in three queries, no model instance."""
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = queryset.prefetch_related(None).values(*LIST_FIELDS)
+        page = self.paginate_queryset(rows)
+        assert page is not None  # the pagination always applies here
+        return self.get_paginated_response(article_list_records(page, request=request))
 
     @extend_schema(
         request={

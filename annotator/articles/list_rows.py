@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
+from annotator.articles.read_model import candidacy_rows, candidate_name
 from annotator.lib import policy
 
 LIST_FIELDS = ("id", "title", "outlet", "kind", "status", "published_on")
@@ -60,20 +61,12 @@ def annotation_counts(article_ids: list[int], actor: Any) -> dict[int, dict[str,
 
 def candidacy_chips(article_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
     """(candidate's full name, election year) of each article's candidacies, in the
-    candidacies' order (election date, candidate's last name), in one query."""
-    links = (
-        Article.candidacies.through.objects.filter(article_id__in=article_ids)
-        .order_by("candidacy__election__date", "candidacy__candidate__last_name", "candidacy_id")
-        .values_list(
-            "article_id",
-            "candidacy__candidate__first_name",
-            "candidacy__candidate__last_name",
-            "candidacy__election__date",
-        )
-    )
+    candidacies' order, in one query (`read_model.candidacy_rows`)."""
     chips: dict[int, list[tuple[str, int]]] = {}
-    for article_id, first_name, last_name, date in links:
-        chips.setdefault(article_id, []).append((f"{first_name} {last_name}".strip(), date.year))
+    for row in candidacy_rows(article_ids):
+        chips.setdefault(row["article_id"], []).append(
+            (candidate_name(row), row["candidacy__election__date"].year)
+        )
     return chips
 
 

@@ -43,32 +43,45 @@ def _iso(value: dt.datetime | None, zone: Any) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def candidacies_by_article(article_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """`CandidacyBriefSerializer` records of each article's candidacies, in the candidacies'
-    order (election date, candidate's last name), in one query."""
-    links = (
+def candidacy_rows(article_ids: list[int]) -> list[dict[str, Any]]:
+    """The candidacies of the articles, one row per link, in the candidacies' order (election
+    date, candidate's last name) and the articles' own: one query for the whole page (the API
+    list's records and the sources list's chips)."""
+    links: Any = (
         Article.candidacies.through.objects.filter(article_id__in=article_ids)
         .order_by("candidacy__election__date", "candidacy__candidate__last_name", "candidacy_id")
-        .values_list(
+        .values(
             "article_id",
             "candidacy_id",
             "candidacy__key",
             "candidacy__candidate__first_name",
             "candidacy__candidate__last_name",
             "candidacy__election__name",
+            "candidacy__election__date",
             "candidacy__party_id",
             "candidacy__party__short_name",
         )
     )
+    return list(links)
+
+
+def candidate_name(row: dict[str, Any]) -> str:
+    """`Candidate.full_name` of a `candidacy_rows` row."""
+    return f"{row['candidacy__candidate__first_name']} {row['candidacy__candidate__last_name']}".strip()
+
+
+def candidacies_by_article(article_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """`CandidacyBriefSerializer` records of each article's candidacies."""
     found: dict[int, list[dict[str, Any]]] = {}
-    for article_id, pk, key, first_name, last_name, election, party_id, party in links:
-        found.setdefault(article_id, []).append(
+    for row in candidacy_rows(article_ids):
+        party = row["candidacy__party__short_name"]
+        found.setdefault(row["article_id"], []).append(
             {
-                "id": pk,
-                "key": key,
-                "candidate": f"{first_name} {last_name}".strip(),
-                "election": election,
-                "party": party if party_id is not None else None,
+                "id": row["candidacy_id"],
+                "key": row["candidacy__key"],
+                "candidate": candidate_name(row),
+                "election": row["candidacy__election__name"],
+                "party": party if row["candidacy__party_id"] is not None else None,
             }
         )
     return found

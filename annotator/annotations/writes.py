@@ -43,19 +43,17 @@ def insert_with_audit(
     action: str,
     live_event: Callable[[Annotation], Event],
 ) -> Event:
-    """INSERT `annotation` (unsaved) with its links, history and event, and the live event
-    `live_event(annotation)` builds once the row's values (dates included) are prepared; fills
-    the pk and dates of both and returns the live event (saved; the caller publishes it).
+    """INSERT `annotation` (unsaved, its pk already taken from the sequence) with its links,
+    history and event, and the live event `live_event(annotation)` builds once the row's values
+    (dates included) are prepared; fills the dates and returns the live event (saved; the caller
+    publishes it).
 
     One statement, so one transaction even outside `atomic`: either every row exists or none.
     """
+    if annotation.pk is None:
+        raise ValueError("insert_with_audit needs the new annotation's id (its live record does)")
     quote = connection.ops.quote_name
-    # The pk too when the caller took it from the sequence beforehand.
-    fields = [
-        f
-        for f in Annotation._meta.concrete_fields
-        if not f.primary_key or annotation.pk is not None
-    ]
+    fields = list(Annotation._meta.concrete_fields)
     query = InsertQuery(Annotation)
     query.insert_values(fields, [annotation])
     ((insert_sql, insert_params),) = query.get_compiler(connection=connection).as_sql()
@@ -93,9 +91,7 @@ def insert_with_audit(
         live AS (
             INSERT INTO {quote(Event._meta.db_table)}
                 (kind, article_id, annotation_id, recipient_id, audience, payload, created)
-            SELECT %s, a.article_id, a.id, NULL, %s::jsonb,
-                jsonb_set(%s::jsonb, '{{annotation,id}}', to_jsonb(a.id)), %s
-            FROM a
+            SELECT %s, a.article_id, a.id, NULL, %s::jsonb, %s::jsonb, %s FROM a
             RETURNING id
         )
         SELECT a.id, a.created, a.modified, live.id FROM a, live
@@ -116,11 +112,9 @@ def insert_with_audit(
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        annotation.pk, annotation.created, annotation.modified, event.pk = cursor.fetchone()
+        _pk, annotation.created, annotation.modified, event.pk = cursor.fetchone()
     annotation._state.adding = False
     annotation._state.db = connection.alias
-    event.annotation_id = annotation.pk
-    event.payload["annotation"]["id"] = annotation.pk
     event._state.adding = False
     event._state.db = connection.alias
     return event

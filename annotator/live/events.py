@@ -80,7 +80,7 @@ def record(
         audience=dict(audience or {}),
         payload=dict(payload or {}),
     )
-    transaction.on_commit(lambda: publish(event.message()))
+    publish_on_commit(event)
     return event
 
 
@@ -145,8 +145,7 @@ def annotation_created_event(
     """The (unsaved) `annotation.created` event of a new annotation whose author, editor and
     proposals are loaded: the record is built from the instance (the read model's
     `annotation_data`). The annotation's write inserts it in the same statement
-    (`annotations.writes.insert_with_audit`, which fills in the ids) and `publish_on_commit`
-    sends it."""
+    (`annotations.writes.insert_with_audit`) and `publish_on_commit` sends it."""
     from annotator.annotations.read_model import annotation_data
 
     with translation.override(settings.LANGUAGE_CODE):

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from annotator.articles.models import Article
 
-LIST_FIELDS = (
+# The keys of a record, in order (`ArticleListOutputSerializer` declares these fields).
+RECORD_FIELDS = (
     "id",
     "title",
     "outlet",
@@ -29,10 +30,14 @@ LIST_FIELDS = (
     "language",
     "status",
     "text_sha256",
+    "candidacies",
     "version",
     "created",
     "modified",
+    "page",
 )
+# The columns a record is built from.
+LIST_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("candidacies", "page"))
 
 
 def _iso(value: dt.datetime | None, zone: Any) -> str | None:

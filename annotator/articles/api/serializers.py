@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.articles.models import Article
+from annotator.articles.read_model import RECORD_FIELDS
 
 
 @extend_schema_field(
@@ -34,23 +35,7 @@ class ArticleListOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = [
-            "id",
-            "title",
-            "outlet",
-            "author",
-            "kind",
-            "url",
-            "published_on",
-            "language",
-            "status",
-            "text_sha256",
-            "candidacies",
-            "version",
-            "created",
-            "modified",
-            "page",
-        ]
+        fields = list(RECORD_FIELDS)  # the read model's record, in its order
 
     def get_page(self, obj: Article) -> str:
         request = self.context.get("request")

@@ -235,19 +235,29 @@ class Client:
                 self.cookies[name.strip()] = rest.split(";", 1)[0]
         return response.status, payload
 
-    def request(self, method: str, path: str, body: Any = None, **headers: str) -> Any:
+    def _sent(
+        self, method: str, path: str, body: Any, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
         data = json.dumps(body).encode() if body is not None else None
         status, payload = self.raw(
             method, path, data, {"Content-Type": "application/json", **headers}
         )
         if status >= 400:
             raise RuntimeError(f"{method} {path}: {status} {payload[:300]!r}")
+        return status, payload
+
+    def request(self, method: str, path: str, body: Any = None, **headers: str) -> Any:
+        _status, payload = self._sent(method, path, body, headers)
         return json.loads(payload) if payload else None
 
     def timed(self, method: str, path: str, body: Any = None, **headers: str) -> tuple[float, Any]:
+        """The request's latency, from sending it to reading its last byte (as `timed_page`):
+        decoding the JSON afterwards is the client's own work (0.3-0.5 ms for an 85 kB list),
+        not the server's answer time. Returns the decoded body too."""
         start = time.perf_counter()
-        result = self.request(method, path, body, **headers)
-        return (time.perf_counter() - start) * 1000, result
+        _status, payload = self._sent(method, path, body, headers)
+        elapsed = (time.perf_counter() - start) * 1000
+        return elapsed, json.loads(payload) if payload else None
 
     def timed_page(self, path: str) -> float:
         start = time.perf_counter()

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
-from annotator.articles.read_model import candidacy_rows, candidate_name
+from annotator.articles.read_model import candidacy_rows, candidate_name, detail_url_parts
 from annotator.lib import policy
 
 LIST_FIELDS = ("id", "title", "outlet", "kind", "status", "published_on")
@@ -88,13 +87,6 @@ def list_rows(rows: list[dict[str, Any]], *, actor: Any) -> list[dict[str, Any]]
     return rows
 
 
-def _detail_url_pattern() -> tuple[str, str]:
-    """The reader URL around its id (reversed once per page: a 0 stands for the id)."""
-    probe = reverse("articles:detail", args=[0])
-    before, _zero, after = probe.rpartition("/0/")
-    return before + "/", "/" + after
-
-
 def _candidacies_html(chips: Sequence[tuple[str, int]]) -> str:
     return "".join(f'<span class="chip">{escape(name)} · {year}</span>' for name, year in chips)
 
@@ -111,7 +103,7 @@ def _counts_html(status_counts: Sequence[tuple[str, str, int]], none_yet: str) -
 
 def article_rows_html(articles: Iterable[dict[str, Any]]) -> SafeString:
     """The `<tr>` of each row of `list_rows`."""
-    head, tail = _detail_url_pattern()
+    head, tail = detail_url_parts()
     kinds = {value: escape(label) for value, label in Article.Kind.choices}
     statuses = {value: escape(label) for value, label in Article.Status.choices}
     label_outlet = escape(_("Outlet"))

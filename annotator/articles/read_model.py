@@ -9,13 +9,13 @@ by a function. `tests/articles/test_list_api_read_model.py` compares both on awk
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
+from annotator.annotations.read_model import iso
 from annotator.articles.models import Article
 
 # The keys of a record, in order (`ArticleListOutputSerializer` declares these fields).
@@ -40,12 +40,12 @@ RECORD_FIELDS = (
 LIST_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("candidacies", "page"))
 
 
-def _iso(value: dt.datetime | None, zone: Any) -> str | None:
-    """DRF's DateTimeField representation: ISO 8601 in the current time zone, 'Z' for UTC."""
-    if value is None:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+def detail_url_parts() -> tuple[str, str]:
+    """The reader page's path around an article id (reversed once per page, not once per row:
+    a 0 stands for the id): `head + str(id) + tail`."""
+    probe = reverse("articles:detail", args=[0])
+    before, _zero, after = probe.rpartition("/0/")
+    return before + "/", "/" + after
 
 
 def candidacy_rows(article_ids: list[int]) -> list[dict[str, Any]]:
@@ -98,9 +98,8 @@ def article_list_records(rows: Iterable[dict[str, Any]], *, request: Any) -> lis
     rows = list(rows)
     candidacies = candidacies_by_article([row["id"] for row in rows])
     zone = timezone.get_current_timezone()
-    probe = reverse("articles:detail", args=[0])
-    head, _zero, tail = probe.rpartition("/0/")
-    base = request.build_absolute_uri(head + "/") if request is not None else head + "/"
+    head, tail = detail_url_parts()
+    base = request.build_absolute_uri(head) if request is not None else head
     records = []
     for row in rows:
         published = row["published_on"]
@@ -118,9 +117,9 @@ def article_list_records(rows: Iterable[dict[str, Any]], *, request: Any) -> lis
                 "text_sha256": row["text_sha256"],
                 "candidacies": candidacies.get(row["id"], []),
                 "version": row["version"],
-                "created": _iso(row["created"], zone),
-                "modified": _iso(row["modified"], zone),
-                "page": f"{base}{row['id']}/{tail}",
+                "created": iso(row["created"], zone),
+                "modified": iso(row["modified"], zone),
+                "page": f"{base}{row['id']}{tail}",
             }
         )
     return records

@@ -93,10 +93,18 @@ def annotation_visible_q(actor: Any, *, include_moderated: bool = False) -> Q:
     if not getattr(actor, "is_authenticated", False):
         return Q(pk__in=[])
     visible_articles = Article.objects.filter(article_visible_q(actor)).values("pk")
-    visible = Q(article__in=visible_articles) & (~_draft_q() | Q(author=actor))
+    visible = Q(article__in=visible_articles) & _readable_state_q(actor)
     if include_moderated and roles.is_moderator(actor):
         return visible
-    return visible & Q(hidden_at__isnull=True, deleted_at__isnull=True)
+    return visible & _NOT_MODERATED
+
+
+def _readable_state_q(actor: Any) -> Q:
+    """Drafts (and drafts orphaned) are their authors' own."""
+    return ~_draft_q() | Q(author=actor)
+
+
+_NOT_MODERATED = Q(hidden_at__isnull=True, deleted_at__isnull=True)
 
 
 def annotation_visible_on_visible_articles_q(actor: Any) -> Q:
@@ -106,7 +114,7 @@ def annotation_visible_on_visible_articles_q(actor: Any) -> Q:
     same: drafts are their authors' own, hidden and deleted annotations are left out."""
     if not getattr(actor, "is_authenticated", False):
         return Q(pk__in=[])
-    return (~_draft_q() | Q(author=actor)) & Q(hidden_at__isnull=True, deleted_at__isnull=True)
+    return _readable_state_q(actor) & _NOT_MODERATED
 
 
 def annotation_withdrawn_notice_q(actor: Any) -> Q:

@@ -12,7 +12,7 @@ class AnnotatorConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from rest_framework.authtoken.models import Token
 
-        from annotator.lib import auth_tokens
+        from annotator.lib import auth_tokens, session_auth
         from annotator.lib.verbose_names import translate_automatic_verbose_names
 
         translate_automatic_verbose_names()
@@ -24,4 +24,14 @@ class AnnotatorConfig(AppConfig):
             auth_tokens.on_user_groups_changed,
             sender=User.groups.through,
             dispatch_uid="token-cache-groups",
+        )
+        # So are the cached users of browser sessions.
+        post_save.connect(session_auth.on_user_changed, sender=User, dispatch_uid="session-user")
+        post_delete.connect(
+            session_auth.on_user_changed, sender=User, dispatch_uid="session-user-deleted"
+        )
+        m2m_changed.connect(
+            session_auth.on_user_groups_changed,
+            sender=User.groups.through,
+            dispatch_uid="session-user-groups",
         )

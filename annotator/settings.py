@@ -145,8 +145,9 @@ CACHES = {
 }
 # Sessions in the database only: with `cached_db` every signed-in page failed while Redis was
 # down (Django's Redis cache raises), and pages must keep working without Redis (the live stream
-# falls back to PostgreSQL, exports are queued for later). A page costs one indexed session read.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# falls back to PostgreSQL, exports are queued for later). A page costs one indexed session read,
+# a prepared statement (annotator/lib/sessions.py).
+SESSION_ENGINE = "annotator.lib.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

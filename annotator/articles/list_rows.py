@@ -13,10 +13,12 @@ page. The HTML is the one `templates/articles/article_list.html` wrote
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db import connection
 from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -24,8 +26,10 @@ from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
 from annotator.articles.models import Article
-from annotator.articles.read_model import candidacy_rows, candidate_name, detail_url_parts
+from annotator.articles.read_model import detail_url_parts
 from annotator.lib import policy
+from annotator.lib.compiled import prepared_cursor
+from proposals.models import Candidacy, Candidate, Election
 
 LIST_FIELDS = ("id", "title", "outlet", "kind", "status", "published_on")
 
@@ -40,51 +44,169 @@ COUNTED_STATUSES = [
 ]
 
 
-def annotation_counts(article_ids: list[int], actor: Any) -> dict[int, dict[str, int]]:
-    """Visible annotations per article and status, in one grouped query (COUNT(*): read from
-    annotation_visible_counts_idx alone, no table access). `article_ids` are articles the actor
-    may see (read through the policy by the caller)."""
-    rows = (
-        Annotation.objects.filter(
-            policy.annotation_visible_on_visible_articles_q(actor), article_id__in=article_ids
+PER_PAGE = 50
+FILTERS = ("election", "candidate", "outlet", "kind")
+
+
+@dataclass
+class ListPage:
+    """One page of the sources list and what its filters offer, read in one statement."""
+
+    rows: list[dict[str, Any]]  # LIST_FIELDS, `candidacies` chips and `status_counts`
+    count: int  # sources matching the filters
+    number: int  # this page's number (1-based), as Paginator.get_page chose it
+    num_pages: int
+    outlets: list[str]  # of the sources the actor may see, filters aside
+    elections: list[tuple[int, str]]  # (id, name), newest first
+    candidates: list[tuple[int, str]]  # (id, full name), by last name
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def page_filters(params: Mapping[str, str]) -> dict[str, Any]:
+    """The list's filters from the query string, those that say something: an election or a
+    candidate id, an outlet (any case), a kind. Anything else ("All", a value that is not an id
+    or not a kind) filters nothing, as the form's "All" does."""
+    found: dict[str, Any] = {}
+    for name in ("election", "candidate"):
+        value = (params.get(name) or "").strip()
+        if value.isascii() and value.isdigit() and int(value) < 2**31:
+            found[name] = int(value)
+    if params.get("outlet"):
+        found["outlet"] = params["outlet"]
+    if params.get("kind") in Article.Kind.values:
+        found["kind"] = params["kind"]
+    return found
+
+
+def _page_number(raw: str | None) -> int:
+    """Paginator.get_page's reading: not a number is page 1; out of range is the last page
+    (the statement clamps a number below 1 or past the end)."""
+    try:
+        return max(-1, min(int(raw or 1), 2**31 - 1))
+    except ValueError:
+        return 1
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def list_page(*, actor: Any, filters: Mapping[str, Any], page: str | None) -> ListPage:
+    """The sources the actor may see (`policy.article_visible_sql`) that match `filters`
+    (`page_filters`), newest first: the requested page of PER_PAGE rows with each one's
+    candidacies and visible annotations counted by status (`policy.
+    annotation_visible_on_visible_articles_sql`, read from annotation_visible_counts_idx alone),
+    how many match, and the filter options. One query, whatever the page and the filters."""
+    articles, annotations = _table(Article), _table(Annotation)
+    links = _table(Article.candidacies.through)
+    candidacies, candidates, elections = _table(Candidacy), _table(Candidate), _table(Election)
+    visible, visible_params = policy.article_visible_sql(actor, "a")
+    counted, counted_params = policy.annotation_visible_on_visible_articles_sql(actor, "n")
+    where, where_params = [visible], list(visible_params)
+    for name in ("election", "candidate"):
+        if name in filters:
+            linked = f"{links} l JOIN {candidacies} c ON c.id = l.candidacy_id"
+            condition = f"l.article_id = a.id AND c.{name}_id = %s"
+            where.append(f"EXISTS (SELECT 1 FROM {linked} WHERE {condition})")  # noqa: S608
+            where_params.append(filters[name])
+    if "outlet" in filters:
+        where.append("UPPER(a.outlet) = UPPER(%s)")
+        where_params.append(filters["outlet"])
+    if "kind" in filters:
+        where.append("a.kind = %s")
+        where_params.append(filters["kind"])
+    # Table names come from the models, conditions from the policy, values are parameters.
+    sql = f"""
+        WITH matching AS (
+            SELECT a.id, a.title, a.outlet, a.kind, a.status, a.published_on
+            FROM {articles} a WHERE {" AND ".join(where)}
+        ), total AS (
+            SELECT count(*) AS n, greatest(ceil(count(*) / {PER_PAGE}.0), 1)::int AS pages
+            FROM matching
+        ), chosen AS (
+            SELECT CASE WHEN %s BETWEEN 1 AND pages THEN %s ELSE pages END AS number FROM total
+        ), page AS (
+            SELECT * FROM matching
+            ORDER BY published_on DESC, title, id
+            LIMIT {PER_PAGE} OFFSET (SELECT (number - 1) * {PER_PAGE} FROM chosen)
         )
-        .order_by()
-        .values("article_id", "status")
-        .annotate(n=Count("*"))
+        SELECT total.n, total.pages, chosen.number,
+            (SELECT json_agg(json_build_array(
+                p.id, p.title, p.outlet, p.kind, p.status, p.published_on,
+                (SELECT json_object_agg(s.status, s.n) FROM (
+                    SELECT n.status, count(*) AS n FROM {annotations} n
+                    WHERE n.article_id = p.id AND {counted} GROUP BY n.status) s),
+                (SELECT json_agg(json_build_array(
+                        d.first_name, d.last_name, extract(year FROM e.date)::int)
+                    ORDER BY e.date, d.last_name, l.candidacy_id)
+                 FROM {links} l JOIN {candidacies} c ON c.id = l.candidacy_id
+                 JOIN {candidates} d ON d.id = c.candidate_id
+                 JOIN {elections} e ON e.id = c.election_id WHERE l.article_id = p.id)
+            ) ORDER BY p.published_on DESC, p.title, p.id) FROM page p),
+            (SELECT array_agg(o.outlet ORDER BY o.outlet) FROM (
+                SELECT DISTINCT a.outlet FROM {articles} a
+                WHERE {visible} AND a.outlet <> '') o),
+            (SELECT json_agg(json_build_array(e.id, e.name) ORDER BY e.date DESC, e.name)
+             FROM {elections} e),
+            (SELECT json_agg(json_build_array(d.id, d.first_name, d.last_name)
+                ORDER BY d.last_name, d.first_name) FROM {candidates} d)
+        FROM total, chosen
+    """  # noqa: S608
+    number = _page_number(page)
+    params = [*where_params, number, number, *counted_params, *visible_params]
+    with prepared_cursor() as cursor:  # planned once per connection and shape of filters
+        cursor.execute(sql, params)
+        count, pages, chosen, page_rows, outlets, election_rows, candidate_rows = cursor.fetchone()
+    labels = {status: str(Annotation.Status(status).label) for status in COUNTED_STATUSES}
+    rows = []
+    for id_, title, outlet, kind, status, published, counts, chips in page_rows or ():
+        counts = counts or {}
+        rows.append(
+            {
+                "id": id_,
+                "title": title,
+                "outlet": outlet,
+                "kind": kind,
+                "status": status,
+                "published_on": dt.date.fromisoformat(published) if published else None,
+                "status_counts": [
+                    (counted, labels[counted], counts[counted])
+                    for counted in COUNTED_STATUSES
+                    if counts.get(counted)
+                ],
+                "candidacies": [
+                    (f"{first} {last}".strip(), year) for first, last, year in chips or ()
+                ],
+            }
+        )
+    return ListPage(
+        rows=rows,
+        count=count,
+        number=chosen,
+        num_pages=pages,
+        outlets=list(outlets or ()),
+        elections=[(id_, name) for id_, name in election_rows or ()],
+        candidates=[(id_, f"{first} {last}".strip()) for id_, first, last in candidate_rows or ()],
     )
-    counts: dict[int, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["article_id"], {})[row["status"]] = row["n"]
-    return counts
-
-
-def candidacy_chips(article_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
-    """(candidate's full name, election year) of each article's candidacies, in the
-    candidacies' order, in one query (`read_model.candidacy_rows`)."""
-    chips: dict[int, list[tuple[str, int]]] = {}
-    for row in candidacy_rows(article_ids):
-        chips.setdefault(row["article_id"], []).append(
-            (candidate_name(row), row["candidacy__election__date"].year)
-        )
-    return chips
-
-
-def list_rows(rows: list[dict[str, Any]], *, actor: Any) -> list[dict[str, Any]]:
-    """Each row (`LIST_FIELDS`) with its `candidacies` chips and its `status_counts`
-    ((status, label, count) in `COUNTED_STATUSES` order, only those above 0): two queries."""
-    ids = [row["id"] for row in rows]
-    counts = annotation_counts(ids, actor)
-    chips = candidacy_chips(ids)
-    labels = {status: Annotation.Status(status).label for status in COUNTED_STATUSES}
-    for row in rows:
-        mine = counts.get(row["id"], {})
-        row["status_counts"] = [
-            (status, labels[status], mine[status])
-            for status in COUNTED_STATUSES
-            if mine.get(status)
-        ]
-        row["candidacies"] = chips.get(row["id"], [])
-    return rows
 
 
 def _candidacies_html(chips: Sequence[tuple[str, int]]) -> str:

@@ -6,7 +6,6 @@ import sys
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,15 +13,13 @@ from annotator.annotations.selectors import (
     annotation_page_json_for_article,
     annotation_records_for_article,
 )
-from annotator.articles.api.filters import ArticleFilter
-from annotator.articles.list_rows import LIST_FIELDS, article_rows_html, list_rows
+from annotator.articles.list_rows import FILTERS, article_rows_html, list_page, page_filters
 from annotator.articles.models import Article
 from annotator.articles.reader_strings import reader_strings
 from annotator.articles.rendering import render_article_text_cached
-from annotator.articles.selectors import article_get_for, article_list_for
+from annotator.articles.selectors import article_get_for
 from annotator.lib.roles import is_fact_checker, is_moderator
 from annotator.templatetags.json_data import JsonText
-from proposals.models import Candidate, Election
 
 ARTICLES_PER_PAGE = 50
 
@@ -30,35 +27,23 @@ ARTICLES_PER_PAGE = 50
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     """Sources with candidates and annotation counts by status; filters by election, candidate,
-    outlet and kind. A fixed number of queries whatever the number of rows."""
-    filterset = ArticleFilter(request.GET, queryset=article_list_for(actor=request.user))
-    rows = filterset.qs.prefetch_related(None).values(*LIST_FIELDS)
-    page = Paginator(rows, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    articles = list_rows(list(page.object_list), actor=request.user)
-    outlets = (
-        article_list_for(actor=request.user)
-        .exclude(outlet="")
-        .order_by("outlet")
-        .values_list("outlet", flat=True)
-        .distinct()
-    )
+    outlet and kind. One query for the page, whatever the number of rows
+    (`annotator/articles/list_rows.py`)."""
+    filters = page_filters(request.GET)
+    page = list_page(actor=request.user, filters=filters, page=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "articles": articles,
-        "rows_html": article_rows_html(articles),
+        "articles": page.rows,
+        "rows_html": article_rows_html(page.rows),
         "page": page,
         "page_query": query.urlencode(),
-        "elections": Election.objects.all(),
-        "candidates": Candidate.objects.all(),
-        "outlets": list(outlets),
+        "elections": page.elections,
+        "candidates": page.candidates,
+        "outlets": page.outlets,
         "kinds": Article.Kind.choices,
-        "selected": {
-            key: request.GET.get(key, "") for key in ("election", "candidate", "outlet", "kind")
-        },
-        "filters_active": any(
-            request.GET.get(k) for k in ("election", "candidate", "outlet", "kind")
-        ),
+        "selected": {key: request.GET.get(key, "") for key in FILTERS},
+        "filters_active": any(request.GET.get(key) for key in FILTERS),
     }
     return render(request, "articles/article_list.html", context)
 

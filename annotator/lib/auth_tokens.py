@@ -128,6 +128,18 @@ def forget_user_tokens(user_id: Any) -> None:
         forget_token(key)
 
 
+def user_from_columns(columns: dict[str, Any], role_names: list[str]) -> Any:
+    """A user instance as loaded from the database, from a cached principal's columns: the
+    password left deferred (reading it, or saving the instance, only touches the loaded
+    columns), the role names set as `annotator.lib.roles` caches them on the instance."""
+    User = get_user_model()
+    # from_db takes the loaded values in the model's field order.
+    loaded = [f.attname for f in User._meta.concrete_fields if f.attname in columns]
+    user = User.from_db("default", loaded, [columns[name] for name in loaded])
+    user._role_names = set(role_names)  # type: ignore[attr-defined]
+    return user
+
+
 class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's `Authorization: Token <key>`, refused once the token is past its lifetime; the
     token and its user come from the cache (see the module docstring), no query when cached."""
@@ -136,12 +148,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         principal = _cached_principal(key)
         if principal is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        User = get_user_model()
-        columns = principal["user"]
-        # from_db takes the loaded values in the model's field order, the password left deferred.
-        loaded = [f.attname for f in User._meta.concrete_fields if f.attname in columns]
-        user = User.from_db("default", loaded, [columns[name] for name in loaded])
-        user._role_names = set(principal["roles"])  # type: ignore[attr-defined]
+        user = user_from_columns(principal["user"], principal["roles"])
         token = Token(key=key, user_id=user.pk, created=principal["created"])
         token._state.adding = False
         token._state.db = "default"

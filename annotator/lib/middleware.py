@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import csp.middleware as csp
 from csp import constants as csp_constants
@@ -16,10 +17,12 @@ from django.contrib.messages import middleware as messages
 from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.request import split_domain_port
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 from annotator.lib.api import body_too_large_body, error_body
+from annotator.lib.session_auth import session_user
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +114,18 @@ class _SkippedForTokenApi:
 
 
 class AuthenticationMiddleware(_SkippedForTokenApi, auth.AuthenticationMiddleware):
-    """Django's, skipped for token API requests (DRF sets request.user from the token)."""
+    """Django's, skipped for token API requests (DRF sets request.user from the token); the
+    session's user comes from the cache when it verifies (`annotator.lib.session_auth`)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+
+        def user() -> Any:
+            if not hasattr(request, "_cached_user"):
+                request._cached_user = session_user(request)  # type: ignore[attr-defined]
+            return request._cached_user  # type: ignore[attr-defined]
+
+        request.user = SimpleLazyObject(user)  # type: ignore[assignment]
 
 
 class MessageMiddleware(_SkippedForTokenApi, messages.MessageMiddleware):

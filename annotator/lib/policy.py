@@ -63,6 +63,20 @@ def article_visible_q(actor: Any) -> Q:
     return visible
 
 
+def article_visible_sql(actor: Any, alias: str) -> tuple[str, list[Any]]:
+    """`article_visible_q` as an SQL condition on the articles table aliased `alias`, with its
+    parameters (for a page read in one hand-written statement; `tests/foundation/
+    test_policy_sql.py` checks both select the same rows for every role)."""
+    if roles.is_moderator(actor):
+        return "TRUE", []
+    visible = f"{alias}.status IN ('published', 'archived')"
+    if _pk(actor) is None:
+        return visible, []
+    return f"({visible} OR ({alias}.status = 'draft' AND {alias}.imported_by_id = %s))", [
+        _pk(actor)
+    ]
+
+
 def article_state_visible(actor: Any, *, status: str, imported_by_id: Any) -> bool:
     """`article_visible_q` for one article's state (no query once the roles are loaded)."""
     if roles.is_moderator(actor):
@@ -115,6 +129,22 @@ def annotation_visible_on_visible_articles_q(actor: Any) -> Q:
     if not getattr(actor, "is_authenticated", False):
         return Q(pk__in=[])
     return _readable_state_q(actor) & _NOT_MODERATED
+
+
+def annotation_visible_on_visible_articles_sql(actor: Any, alias: str) -> tuple[str, list[Any]]:
+    """`annotation_visible_on_visible_articles_q` as an SQL condition on the annotations table
+    aliased `alias`, with its parameters (checked against the `Q` like `article_visible_sql`)."""
+    if _pk(actor) is None:
+        return "FALSE", []
+    draft = (
+        f"({alias}.status = 'draft' OR "
+        f"({alias}.status = 'orphaned' AND {alias}.status_before_orphan = 'draft'))"
+    )
+    return (
+        f"(NOT {draft} OR {alias}.author_id = %s) "
+        f"AND {alias}.hidden_at IS NULL AND {alias}.deleted_at IS NULL",
+        [_pk(actor)],
+    )
 
 
 def annotation_withdrawn_notice_q(actor: Any) -> Q:

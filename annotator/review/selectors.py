@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from annotator.annotations.models import Annotation
 from annotator.annotations.selectors import annotation_visible_q as reader_visible_q
 from annotator.lib import policy, roles
+from annotator.lib.compiled import prepared_cursor
 from annotator.lib.errors import NotFoundError, PermissionDeniedError
 from annotator.review.models import AnnotationEvent, Flag, Notification, Reply
 from proposals.models import Proposal
@@ -131,7 +132,7 @@ def navigation_counts_for(*, actor: Any) -> dict[str, int]:
     for at most NAVIGATION_CACHE_SECONDS."""
     events = connection.ops.quote_name(AnnotationEvent._meta.db_table)
     notifications = connection.ops.quote_name(Notification._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection
         cursor.execute(
             f"SELECT (SELECT max(id) FROM {events}), "  # noqa: S608 - table names from models
             f"(SELECT count(*) FROM {notifications} WHERE recipient_id = %s AND read_at IS NULL), "

@@ -159,13 +159,14 @@ def test_the_article_page_query_count_does_not_grow_with_annotations(
         [Annotation.proposals.through(annotation_id=a.pk, proposal_id=proposal.pk) for a in created]
     )
     client.force_login(fact_checker)
-    # session, user, roles, article, candidacies, annotations with their proposals (one query),
-    # the navigation's latest event and unread count, its counts (cached afterwards)
-    with django_assert_num_queries(8):
+    # session, the user with their roles (cached afterwards), article, candidacies, annotations
+    # with their proposals (one query), the navigation's latest event and unread count, its
+    # counts (cached afterwards)
+    with django_assert_num_queries(7):
         response = client.get(f"/articles/{article.pk}/")
     assert len(annotations_in_page(response)) == count
     assert all(a["proposals"] == [proposal.pk] for a in annotations_in_page(response))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         again = client.get(f"/articles/{article.pk}/")
     assert annotations_in_page(again) == annotations_in_page(response)
 
@@ -190,7 +191,8 @@ def test_the_list_page_costs_a_fixed_number_of_queries_in_steady_state(
     for _ in range(3):
         ArticleFactory().candidacies.set([CandidacyFactory()])
     client.get("/articles/")  # the navigation counts are cached from now on
-    # session, user, roles, count, the page, its candidacies, its annotation counts, outlets, the
-    # navigation's latest event and unread count, elections, candidates
-    with django_assert_num_queries(11):
+    # The session; the page: how many match, its rows, candidacies and annotation counts, the
+    # filters' options (annotator/articles/list_rows.py); the navigation's latest event and unread
+    # count. The user and roles come from the cache (annotator/lib/session_auth.py).
+    with django_assert_num_queries(3):
         assert client.get("/articles/").status_code == 200

@@ -141,7 +141,7 @@ def test_an_unexpected_page_failure_is_an_html_500_without_a_traceback(fact_chec
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("annotator.articles.views.article_list_for", broken)
+    monkeypatch.setattr("annotator.articles.views.list_page", broken)
     client = Client(raise_request_exception=False)
     client.force_login(fact_checker)
     response = client.get("/articles/")

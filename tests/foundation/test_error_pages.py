@@ -57,7 +57,7 @@ def test_an_unexpected_page_failure_shows_the_framed_500(fact_checker, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("annotator.articles.views.article_list_for", broken)
+    monkeypatch.setattr("annotator.articles.views.list_page", broken)
     client = Client(raise_request_exception=False)
     client.force_login(fact_checker)
     response = client.get("/articles/")

@@ -119,3 +119,52 @@ def test_a_removal_is_told_only_to_those_who_could_see_the_annotation(world):  #
     assert policy.annotation_removal_visible(
         users["importeur"], before=on_draft_source, after=hidden_there
     )
+
+
+def _ids_where(table: str, alias: str, condition: tuple[str, list], ids: list[int]) -> set[int]:  # type: ignore[type-arg]
+    from django.db import connection
+
+    sql, params = condition
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {alias}.id FROM {table} {alias} WHERE {sql} AND {alias}.id = ANY(%s)",  # noqa: S608
+            [*params, ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_sql_twins_select_what_the_q_rules_select_for_every_role(world):  # type: ignore[no-untyped-def]
+    """The sources list reads its page in one hand-written statement with the policy's SQL
+    twins (`article_visible_sql`, `annotation_visible_on_visible_articles_sql`): for every role,
+    anonymous included, they select exactly what the `Q` rules select."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from annotator.articles.models import Article
+
+    users, ids = world
+    article_ids = list(Annotation.objects.filter(pk__in=ids).values_list("article_id", flat=True))
+    checked = 0
+    for user in [*users, AnonymousUser()]:
+        by_q = set(
+            Article.objects.filter(policy.article_visible_q(user), pk__in=article_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        by_sql = _ids_where(
+            "articles_article", "a", policy.article_visible_sql(user, "a"), article_ids
+        )
+        assert by_sql == by_q, getattr(user, "username", "anonymous")
+        by_q = set(
+            Annotation.objects.filter(
+                policy.annotation_visible_on_visible_articles_q(user), pk__in=ids
+            ).values_list("pk", flat=True)
+        )
+        by_sql = _ids_where(
+            "annotations_annotation",
+            "n",
+            policy.annotation_visible_on_visible_articles_sql(user, "n"),
+            ids,
+        )
+        assert by_sql == by_q, getattr(user, "username", "anonymous")
+        checked += 1
+    assert checked == len(users) + 1

@@ -2,7 +2,9 @@
 
 Selectors, pages, the API, exports, statistics, the admin and the event stream ask these functions
 and never restate a rule. Each rule is written once, as a `Q` (so lists and counts are filtered in
-the database) and, where a page needs it, as a predicate on one object.
+the database) and, where a page needs it, as a predicate on one object or as SQL text for a
+hand-written statement (the sources list); tests check that every twin selects what its `Q`
+selects.
 
 Annotations
     An annotation is visible to a signed-in user when its article is visible to them, and it is

@@ -156,17 +156,34 @@ def annotation_record_of(
     annotation_id: int, *, language: str, extra: tuple[str, ...] = ()
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The record of one annotation read from the database whatever its visibility (the caller
-    filters: the live events ask `annotator.lib.policy` per recipient), in two queries, and the
+    filters: the live events ask `annotator.lib.policy` per recipient), in one query, and the
     row with the `extra` columns asked for. None if there is no such annotation."""
-    row = Annotation.objects.filter(pk=annotation_id).values(*LIST_COLUMNS, *extra).first()
+    row = (
+        Annotation.objects.filter(pk=annotation_id)
+        .values(*LIST_COLUMNS, *extra, **link_arrays())
+        .first()
+    )
     if row is None:
         return None
-    links = (
-        Annotation.proposals.through.objects.filter(annotation_id=annotation_id)
-        .order_by("proposal__title")
-        .values_list("proposal_id", "proposal__slug", "proposal__title")
-    )
+    links = zip(row["link_ids"], row["link_slugs"], row["link_titles"], strict=True)
     return annotation_record(row, list(links), labels=_status_labels(language)), row
+
+
+def link_arrays() -> dict[str, Any]:
+    """`values()` expressions of an annotation row's proposal links as three parallel arrays
+    (`link_ids`, `link_slugs`, `link_titles`, in title order), from correlated array
+    subqueries: the row and its links in one query, no JSON to parse."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    links = Annotation.proposals.through.objects.filter(annotation_id=OuterRef("pk")).order_by(
+        "proposal__title", "proposal_id"
+    )
+    return {
+        "link_ids": ArraySubquery(links.values("proposal_id")),
+        "link_slugs": ArraySubquery(links.values("proposal__slug")),
+        "link_titles": ArraySubquery(links.values("proposal__title")),
+    }
 
 
 def relabel(record: Mapping[str, Any], language: str) -> dict[str, Any]:

@@ -9,14 +9,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from annotator.annotations.models import Annotation
-from annotator.annotations.read_model import LIST_COLUMNS, annotation_list_data, records_json_sql
+from annotator.annotations.read_model import (
+    LIST_COLUMNS,
+    annotation_list_data,
+    link_arrays,
+    records_json_sql,
+)
 from annotator.articles.models import Article
 from annotator.lib import roles
 from annotator.lib.compiled import compiled_values, prepared_cursor
@@ -79,18 +83,8 @@ def annotation_rows(queryset: QuerySet[Annotation]) -> QuerySet[Annotation]:
     """Plain `LIST_COLUMNS` rows of already scoped and ordered annotations, each with its
     proposal links as three parallel arrays (ids, slugs, titles, in title order) from correlated
     array subqueries: one query, no model instance, no list of ids sent back, no JSON to parse."""
-    links = Annotation.proposals.through.objects.filter(annotation_id=OuterRef("pk")).order_by(
-        "proposal__title", "proposal_id"
-    )
     return (
-        queryset.select_related(None)
-        .prefetch_related(None)
-        .values(
-            *LIST_COLUMNS,
-            link_ids=ArraySubquery(links.values("proposal_id")),
-            link_slugs=ArraySubquery(links.values("proposal__slug")),
-            link_titles=ArraySubquery(links.values("proposal__title")),
-        )
+        queryset.select_related(None).prefetch_related(None).values(*LIST_COLUMNS, **link_arrays())
     )
 
 

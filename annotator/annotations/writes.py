@@ -184,7 +184,7 @@ def update_with_audit(
         json.dumps(details or {}),
         now,
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # one text per set of fields: planned once each
         cursor.execute(sql, params)
         (updated,) = cursor.fetchone()
     if updated != 1:

@@ -110,7 +110,7 @@ def annotation_changed(
     kind: str, *, annotation_id: int, before: Mapping[str, Any] | None, actor: Any = None
 ) -> Event | None:
     """Record a change of one annotation: its record after the change (the read model) and its
-    state before and after, for the policy to decide per recipient. Two reads and one INSERT."""
+    state before and after, for the policy to decide per recipient. One read and one INSERT."""
     from annotator.annotations.read_model import annotation_record_of
 
     found = annotation_record_of(

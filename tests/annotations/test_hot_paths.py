@@ -138,9 +138,16 @@ def test_submitting_and_reviewing_write_state_history_and_event_together(
         )
     )
     # savepoint, the row locked, one UPDATE … with its history row and event, the live event (the
-    # record read back through the read model: row + proposal links, then its INSERT), release
-    assert len(sql) == 7, sql
+    # record read back through the read model: the row with its proposal links, then its INSERT),
+    # release
+    assert len(sql) == 6, sql
     assert submitted.json()["status"] == "submitted" and submitted.json()["version"] == 2
+    live_event = Event.objects.filter(kind="annotation.submitted").latest("id")
+    shown = author.get(f"/api/annotations/{created['id']}/").json()
+    assert live_event.payload["annotation"] == shown
+    assert [link["id"] for link in live_event.payload["annotation"]["proposal_links"]] == [
+        proposal.pk
+    ]
     reviewing = token_client(reviewer)
     approved, sql = counted(
         lambda: reviewing.post(
@@ -151,9 +158,9 @@ def test_submitting_and_reviewing_write_state_history_and_event_together(
     )
     # savepoint, the row locked with its author, the round's start and approvals, the linked
     # proposals' titles (the snapshot a resubmission is compared with), UPDATE + history + event,
-    # the author's notification and its live inbox event, the live annotation event (record,
-    # links, INSERT), release
-    assert len(sql) == 12, "\n".join(q[:160] for q in sql)
+    # the author's notification and its live inbox event, the live annotation event (the record
+    # with its links, INSERT), release
+    assert len(sql) == 11, "\n".join(q[:160] for q in sql)
     assert approved.json()["status"] == "approved"
     annotation = Annotation.objects.get(pk=created["id"])
     history = list(annotation.history.order_by("history_id"))

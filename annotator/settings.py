@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "annotator.lib.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Live events a request commits go to Redis once its response is sent.
+    "annotator.live.events.PublishAfterResponseMiddleware",
     # Last: turns a login refused for too many failures into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]

@@ -36,6 +36,27 @@ def _history_models() -> tuple[Any, Any]:
     return history, links
 
 
+_insert_sql: dict[str, str] = {}
+
+
+def _insert(annotation: Annotation) -> tuple[str, list[Any]]:
+    """The INSERT of every column of `annotation` and its parameters. The text is the one
+    Django's compiler writes, compiled once per connection vendor (the same for every row:
+    one `%s` per column); the values are prepared per row as the compiler prepares them
+    (`pre_save`, which sets the `auto_now` dates, then `get_db_prep_save`)."""
+    fields = list(Annotation._meta.concrete_fields)
+    values = [f.pre_save(annotation, add=True) for f in fields]
+    sql = _insert_sql.get(connection.vendor)
+    if sql is None or any(hasattr(v, "resolve_expression") for v in values):
+        query = InsertQuery(Annotation)
+        query.insert_values(fields, [annotation])
+        ((sql, params),) = query.get_compiler(connection=connection).as_sql()
+        if len(params) == len(fields) and not any(hasattr(v, "resolve_expression") for v in values):
+            _insert_sql[connection.vendor] = sql
+        return sql, list(params)
+    return sql, [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+
+
 def insert_with_audit(
     annotation: Annotation,
     *,
@@ -54,11 +75,8 @@ def insert_with_audit(
     if annotation.pk is None:
         raise ValueError("insert_with_audit needs the new annotation's id (its live record does)")
     quote = connection.ops.quote_name
-    fields = list(Annotation._meta.concrete_fields)
-    query = InsertQuery(Annotation)
-    query.insert_values(fields, [annotation])
-    ((insert_sql, insert_params),) = query.get_compiler(connection=connection).as_sql()
-    event = live_event(annotation)  # the compiler has set the `auto_now` dates
+    insert_sql, insert_params = _insert(annotation)
+    event = live_event(annotation)  # `pre_save` has set the `auto_now` dates
 
     history, history_links = _history_models()
     copied = [

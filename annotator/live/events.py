@@ -1,9 +1,10 @@
 """Recording live events: the services call these inside their transaction.
 
 Each function writes one `Event` row (or one INSERT for many) in the caller's transaction and
-publishes it to Redis pub/sub only after that transaction commits (`transaction.on_commit`): a
-rolled-back change publishes nothing, and a committed one is in PostgreSQL even when Redis is
-down (publishing then gives up within half a second; the streams catch up from the table).
+publishes it to Redis pub/sub only after that transaction commits (`transaction.on_commit`; in a
+web request, once the response is sent): a rolled-back change publishes nothing, and a committed
+one is in PostgreSQL even when Redis is down (publishing then gives up within half a second; the
+streams catch up from the table).
 
 Payloads come from the read models (`annotator.annotations.read_model` for annotations) and never
 carry what some recipients may not see: filtering per recipient happens in the stream through
@@ -12,14 +13,16 @@ carry what some recipients may not see: filtering per recipient happens in the s
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import redis
 from django.conf import settings
 from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import translation
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -49,6 +52,56 @@ def redis_client() -> redis.Redis:
             retry=Retry(NoBackoff(), 0),
         )
     return _client
+
+
+# Within a web request, committed events are published once the response has been sent
+# (`PublishAfterResponseMiddleware`): the client does not wait for Redis, and the events go out
+# in the order they committed. Elsewhere (workers, commands) they go out at commit.
+_after_response: contextvars.ContextVar[list[Mapping[str, Any]] | None] = contextvars.ContextVar(
+    "live_events_after_response", default=None
+)
+
+
+def publish_committed(message: Mapping[str, Any]) -> None:
+    """Publish a committed event now, or after the current request's response is sent."""
+    pending = _after_response.get()
+    if pending is None:
+        publish(message)
+    else:
+        pending.append(message)
+
+
+class PublishAfterResponseMiddleware:
+    """Holds the events a request commits and publishes them when the server has sent the
+    response (the response's `close()`, which WSGI and ASGI servers call after the last byte);
+    at once for a streamed response, and when the view fails."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        pending: list[Mapping[str, Any]] = []
+        token = _after_response.set(pending)
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            _publish_all(pending)
+            raise
+        finally:
+            _after_response.reset(token)
+        if pending:
+            if response.streaming:
+                _publish_all(pending)
+            else:
+                # Django's list of what `close()` runs (it closes a file response's file too).
+                response._resource_closers.append(lambda: _publish_all(pending))  # type: ignore[attr-defined]
+        return response
+
+
+def _publish_all(messages: list[Mapping[str, Any]]) -> None:
+    for message in messages:
+        publish(message)
+    messages.clear()
 
 
 def publish(message: Mapping[str, Any]) -> bool:
@@ -166,7 +219,7 @@ def annotation_created_event(
 
 def publish_on_commit(event: Event) -> None:
     """Publish an event written by the caller (in its transaction) once that commits."""
-    transaction.on_commit(lambda: publish(event.message()))
+    transaction.on_commit(lambda: publish_committed(event.message()))
 
 
 def article_revised(*, article: Any, counts: Mapping[str, int]) -> Event:
@@ -228,7 +281,12 @@ def inbox_changed_many(*, recipient_ids: Iterable[int]) -> list[Event]:
         [Event(kind=Kind.INBOX, recipient_id=pk) for pk in sorted(set(recipient_ids))]
     )
     messages = [event.message() for event in created]
-    transaction.on_commit(lambda: [publish(message) for message in messages])
+
+    def publish_all() -> None:
+        for message in messages:
+            publish_committed(message)
+
+    transaction.on_commit(publish_all)
     return created
 
 

@@ -207,3 +207,41 @@ def test_the_compiled_list_applies_the_policy_to_each_actor_in_turn(
         expected = annotation_list_for(actor=actor).filter(article=article)
         assert sorted(a["id"] for a in listed) == sorted(expected.values_list("id", flat=True))
     assert len(annotation_list_for(actor=fact_checker).filter(article=article)) == 2
+
+
+def test_the_insert_compiled_once_writes_what_djangos_compiler_writes(fact_checker, article):
+    """`writes._insert` keeps the compiler's INSERT text after the first row and prepares each
+    row's values as the compiler does: same text, same parameters, dates set on the row."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.db.models.sql import InsertQuery
+
+    from annotator.annotations import writes
+
+    def unsaved() -> Annotation:
+        return Annotation(
+            id=10**9,
+            article=article,
+            revision=article.revisions.get(),
+            author=fact_checker,
+            exact="la fibre",
+            start=3,
+            end=11,
+            comment="**gras**",
+            comment_html="<p><strong>gras</strong></p>",
+            tags=["numérique", ""],
+        )
+
+    fixed = dt.datetime(2026, 3, 29, 1, 30, 0, 5, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=fixed):
+        writes._insert_sql.clear()
+        first = writes._insert(unsaved())  # compiled
+        row = unsaved()
+        cached = writes._insert(row)  # from the kept text
+        query = InsertQuery(Annotation)
+        query.insert_values(list(Annotation._meta.concrete_fields), [unsaved()])
+        ((sql, params),) = query.get_compiler(connection=connection).as_sql()
+    assert writes._insert_sql
+    assert first == cached == (sql, list(params))
+    assert row.created == row.modified == fixed

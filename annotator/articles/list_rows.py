@@ -17,13 +17,14 @@ against the ORM's answers).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 from django.utils import dateformat
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -212,6 +213,13 @@ def list_page(*, actor: Any, filters: Mapping[str, Any], page: str | None) -> Li
     )
 
 
+def escape(value: Any) -> str:
+    """`django.utils.html.escape` (the same characters, the same entities: it is
+    `html.escape` too) without its lazy-string wrapper and SafeString, a third of the rows'
+    cost; the rows are marked safe once, whole."""
+    return html.escape(str(value))
+
+
 def _candidacies_html(chips: Sequence[tuple[str, int]]) -> str:
     return "".join(f'<span class="chip">{escape(name)} · {year}</span>' for name, year in chips)
 
@@ -220,10 +228,18 @@ def _counts_html(status_counts: Sequence[tuple[str, str, int]], none_yet: str) -
     if not status_counts:
         return f'<span class="muted">{none_yet}</span>'
     return "".join(
-        f'<span class="badge status-{escape(status)}" title="{escape(label)}">'
-        f"{n} {escape(label.lower())}</span> "
-        for status, label, n in status_counts
+        f"{_badge(status, label)}{n} {_lower(label)}</span> " for status, label, n in status_counts
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _badge(status: str, label: str) -> str:
+    return f'<span class="badge status-{escape(status)}" title="{escape(label)}">'
+
+
+@functools.lru_cache(maxsize=256)
+def _lower(label: str) -> str:
+    return escape(label.lower())
 
 
 def article_rows_html(articles: Iterable[dict[str, Any]]) -> SafeString:

@@ -201,15 +201,22 @@ def on_user_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
         forget_user_tokens(instance.pk)
 
 
+def members_whose_groups_changed(
+    instance: Any, action: str, reverse: bool, pk_set: Any
+) -> list[Any]:
+    """The ids of the users whose groups an `m2m_changed` signal of `User.groups` reports as
+    changed (read from either side: `user.groups…` or `group.user_set…`)."""
+    if reverse and action == "pre_clear":  # group.user_set.clear(): its members, before
+        return list(instance.user_set.values_list("pk", flat=True))
+    if action in ("post_add", "post_remove", "post_clear"):
+        if not reverse:
+            return [instance.pk]
+        return list(pk_set or ())  # group.user_set.add/remove(...): the users are in pk_set
+    return []
+
+
 def on_user_groups_changed(
     sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
 ) -> None:
-    if reverse and action == "pre_clear":  # group.user_set.clear(): its members, before
-        for key in Token.objects.filter(user__groups=instance).values_list("key", flat=True):
-            forget_token(key)
-    elif action in ("post_add", "post_remove", "post_clear"):
-        if not reverse:
-            forget_user_tokens(instance.pk)
-        else:  # group.user_set.add/remove(...): the users are in pk_set
-            for user_id in pk_set or ():
-                forget_user_tokens(user_id)
+    for user_id in members_whose_groups_changed(instance, action, reverse, pk_set):
+        forget_user_tokens(user_id)

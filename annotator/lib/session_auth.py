@@ -31,7 +31,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
-from annotator.lib.auth_tokens import PRINCIPAL_FIELDS, user_from_columns
+from annotator.lib.auth_tokens import (
+    PRINCIPAL_FIELDS,
+    members_whose_groups_changed,
+    user_from_columns,
+)
 
 logger = logging.getLogger(__name__)
 PRINCIPAL_CACHE_SECONDS = 300
@@ -141,12 +145,5 @@ def on_user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 def on_user_groups_changed(
     sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
 ) -> None:
-    if reverse and action == "pre_clear":  # group.user_set.clear(): its members, before
-        for user_id in instance.user_set.values_list("pk", flat=True):
-            forget_user(user_id)
-    elif action in ("post_add", "post_remove", "post_clear"):
-        if not reverse:
-            forget_user(instance.pk)
-        else:  # group.user_set.add/remove(...): the users are in pk_set
-            for user_id in pk_set or ():
-                forget_user(user_id)
+    for user_id in members_whose_groups_changed(instance, action, reverse, pk_set):
+        forget_user(user_id)

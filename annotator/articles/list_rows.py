@@ -141,7 +141,7 @@ def list_page(*, actor: Any, filters: Mapping[str, Any], page: str | None) -> Li
     # Table names come from the models, conditions from the policy, values are parameters.
     sql = f"""
         WITH matching AS (
-            SELECT a.id, a.title, a.outlet, a.kind, a.status, a.published_on
+            SELECT {", ".join(f"a.{name}" for name in LIST_FIELDS)}
             FROM {articles} a WHERE {" AND ".join(where)}
         ), total AS (
             SELECT count(*) AS n, greatest(ceil(count(*) / {PER_PAGE}.0), 1)::int AS pages
@@ -155,7 +155,7 @@ def list_page(*, actor: Any, filters: Mapping[str, Any], page: str | None) -> Li
         )
         SELECT total.n, total.pages, chosen.number,
             (SELECT json_agg(json_build_array(
-                p.id, p.title, p.outlet, p.kind, p.status, p.published_on,
+                {", ".join(f"p.{name}" for name in LIST_FIELDS)},
                 (SELECT json_object_agg(s.status, s.n) FROM (
                     SELECT n.status, count(*) AS n FROM {annotations} n
                     WHERE n.article_id = p.id AND {counted} GROUP BY n.status) s),
@@ -182,15 +182,13 @@ def list_page(*, actor: Any, filters: Mapping[str, Any], page: str | None) -> Li
         count, pages, chosen, page_rows, outlets, election_rows, candidate_rows = cursor.fetchone()
     labels = {status: str(Annotation.Status(status).label) for status in COUNTED_STATUSES}
     rows = []
-    for id_, title, outlet, kind, status, published, counts, chips in page_rows or ():
+    for *values, counts, chips in page_rows or ():
+        row = dict(zip(LIST_FIELDS, values, strict=True))
+        published = row["published_on"]  # JSON: the date's ISO text
         counts = counts or {}
         rows.append(
             {
-                "id": id_,
-                "title": title,
-                "outlet": outlet,
-                "kind": kind,
-                "status": status,
+                **row,
                 "published_on": dt.date.fromisoformat(published) if published else None,
                 "status_counts": [
                     (counted, labels[counted], counts[counted])

@@ -21,8 +21,6 @@ from annotator.articles.selectors import article_get_for
 from annotator.lib.roles import is_fact_checker, is_moderator
 from annotator.templatetags.json_data import JsonText
 
-ARTICLES_PER_PAGE = 50
-
 
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:

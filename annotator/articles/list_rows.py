@@ -88,12 +88,13 @@ class ListPage:
 def page_filters(params: Mapping[str, str]) -> dict[str, Any]:
     """The list's filters from the query string, those that say something: an election or a
     candidate id, an outlet (any case), a kind. Anything else ("All", a value that is not an id
-    or not a kind) filters nothing, as the form's "All" does."""
+    or not a kind) filters nothing, as the form's "All" does; an id no row can have (too large
+    for the column) matches nothing, as it did through the ORM."""
     found: dict[str, Any] = {}
     for name in ("election", "candidate"):
         value = (params.get(name) or "").strip()
-        if value.isascii() and value.isdigit() and int(value) < 2**31:
-            found[name] = int(value)
+        if value.isascii() and value.isdigit():
+            found[name] = int(value) if len(value) < 19 else -1  # -1: no such id
     if params.get("outlet"):
         found["outlet"] = params["outlet"]
     if params.get("kind") in Article.Kind.values:

@@ -126,6 +126,8 @@ def test_the_filters_pages_and_options_are_the_orm_s(fact_checker):
         ({"kind": "opinion", "outlet": "Les Echos"}, queryset.filter(kind="opinion", outlet="Les Echos")),
         ({"election": "", "candidate": "abc", "kind": "nope"}, queryset),
         ({"election": "999999"}, queryset.none()),
+        ({"candidate": "9" * 30}, queryset.none()),  # no row has such an id
+        ({"election": "2147483648"}, queryset.none()),
     ]  # fmt: skip
     for params, expected in cases:
         ids = list(expected.distinct().values_list("id", flat=True))

@@ -58,6 +58,9 @@ def test_the_list_filters_by_election_candidate_outlet_and_kind(client, fact_che
     assert titles(f"candidate={hamon.candidate_id}") == {"Premier"}
     assert titles("outlet=Les+Echos") == {"Second"}
     assert titles("kind=opinion") == {"Second"}
+    assert titles("election=" + "9" * 30) == set()  # no such election: nothing, not a 500
+    assert titles("election=&kind=") == {"Premier", "Second"}  # the form's "All"
+    assert titles("page=0") == titles("page=x") == {"Premier", "Second"}
 
 
 def test_the_list_query_count_does_not_grow_with_rows(

@@ -152,19 +152,32 @@ def annotation_data(a: Annotation) -> dict[str, Any]:
     return annotation_record(row_of(a), links, labels=_status_labels(get_language() or "fr"))
 
 
+# Stands for the annotation's id while `annotation_record_of`'s query is compiled (lib/compiled.py).
+RECORD_PROBE = -2_000_000_017
+
+
 def annotation_record_of(
     annotation_id: int, *, language: str, extra: tuple[str, ...] = ()
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The record of one annotation read from the database whatever its visibility (the caller
-    filters: the live events ask `annotator.lib.policy` per recipient), in one query, and the
-    row with the `extra` columns asked for. None if there is no such annotation."""
-    row = (
-        Annotation.objects.filter(pk=annotation_id)
-        .values(*LIST_COLUMNS, *extra, **link_arrays())
-        .first()
+    filters: the live events ask `annotator.lib.policy` per recipient), in one query compiled
+    once per process and prepared on the connection, and the row with the `extra` columns asked
+    for. None if there is no such annotation."""
+    from annotator.lib.compiled import compiled_values
+
+    compiled = compiled_values(
+        ("annotation-record-of", *extra),
+        lambda: (
+            Annotation.objects.filter(pk=RECORD_PROBE)
+            .order_by()
+            .values(*LIST_COLUMNS, *extra, **link_arrays())
+        ),
+        {"annotation": RECORD_PROBE},
     )
-    if row is None:
+    rows = compiled.run(prepared=True, annotation=annotation_id)
+    if not rows:
         return None
+    row = rows[0]
     links = zip(row["link_ids"], row["link_slugs"], row["link_titles"], strict=True)
     return annotation_record(row, list(links), labels=_status_labels(language)), row
 

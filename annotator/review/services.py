@@ -11,6 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,12 +188,14 @@ def approvals_in_current_round(annotation: Annotation) -> set[int]:
         AnnotationEvent.objects.filter(annotation=annotation, to_state=Status.SUBMITTED)
         .exclude(from_state=Status.SUBMITTED)
         .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
+        .values("id")[:1]
     )
-    approvals = AnnotationEvent.objects.filter(annotation=annotation, action=Action.APPROVE)
-    if round_start is not None:
-        approvals = approvals.filter(id__gt=round_start)
+    # One query: the approvals after the round's start (all of them when it has none).
+    approvals = AnnotationEvent.objects.filter(
+        annotation=annotation,
+        action=Action.APPROVE,
+        id__gt=Coalesce(Subquery(round_start), Value(0)),
+    )
     return set(approvals.values_list("actor_id", flat=True))
 
 

@@ -156,11 +156,11 @@ def test_submitting_and_reviewing_write_state_history_and_event_together(
             format="json",
         )
     )
-    # savepoint, the row locked with its author, the round's start and approvals, the linked
-    # proposals' titles (the snapshot a resubmission is compared with), UPDATE + history + event,
-    # the author's notification and its live inbox event, the live annotation event (the record
-    # with its links, INSERT), release
-    assert len(sql) == 11, "\n".join(q[:160] for q in sql)
+    # savepoint, the row locked with its author, the approvals since the round's start (one
+    # query), the linked proposals' titles (the snapshot a resubmission is compared with),
+    # UPDATE + history + event, the author's notification and its live inbox event, the live
+    # annotation event (the record with its links, INSERT), release
+    assert len(sql) == 10, "\n".join(q[:160] for q in sql)
     assert approved.json()["status"] == "approved"
     annotation = Annotation.objects.get(pk=created["id"])
     history = list(annotation.history.order_by("history_id"))

@@ -67,16 +67,22 @@ def article_visible_q(actor: Any) -> Q:
 
 def article_visible_sql(actor: Any, alias: str) -> tuple[str, list[Any]]:
     """`article_visible_q` as an SQL condition on the articles table aliased `alias`, with its
-    parameters (for a page read in one hand-written statement; `tests/foundation/
-    test_policy_sql.py` checks both select the same rows for every role)."""
+    parameters (for a page read in one hand-written statement;
+    `tests/live/test_policy_predicates.py` checks both select the same rows for every role)."""
+    from annotator.articles.models import Article
+
     if roles.is_moderator(actor):
         return "TRUE", []
-    visible = f"{alias}.status IN ('published', 'archived')"
+    published, archived, draft = (
+        Article.Status.PUBLISHED.value,
+        Article.Status.ARCHIVED.value,
+        Article.Status.DRAFT.value,
+    )
+    visible = f"{alias}.status IN ('{published}', '{archived}')"
     if _pk(actor) is None:
         return visible, []
-    return f"({visible} OR ({alias}.status = 'draft' AND {alias}.imported_by_id = %s))", [
-        _pk(actor)
-    ]
+    mine = f"({alias}.status = '{draft}' AND {alias}.imported_by_id = %s)"
+    return f"({visible} OR {mine})", [_pk(actor)]
 
 
 def article_state_visible(actor: Any, *, status: str, imported_by_id: Any) -> bool:

@@ -27,6 +27,7 @@ from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
@@ -88,7 +89,7 @@ def session_user(request: HttpRequest) -> Any:
     try:
         user_id = get_user_model()._meta.pk.to_python(session[auth.SESSION_KEY])  # type: ignore[union-attr]
         backend_path = session[auth.BACKEND_SESSION_KEY]
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, ValidationError):
         return AnonymousUser()
     session_hash = session.get(auth.HASH_SESSION_KEY)
     if backend_path != MODEL_BACKEND or backend_path not in settings.AUTHENTICATION_BACKENDS:

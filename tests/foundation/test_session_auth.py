@@ -119,3 +119,11 @@ def test_a_session_from_another_secret_is_not_trusted_from_the_cache(fact_checke
     page_queries(client)
     settings.SECRET_KEY = "another-secret-" + "x" * 50  # rotated without a fallback
     assert client.get("/proposals/").status_code == 302
+
+
+def test_a_session_with_an_unreadable_user_id_is_signed_out_not_an_error(fact_checker):
+    client = signed_in(fact_checker)
+    session = client.session
+    session["_auth_user_id"] = "not-an-id"
+    session.save()
+    assert client.get("/proposals/").status_code == 302  # to the login page
